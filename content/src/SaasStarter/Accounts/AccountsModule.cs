@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.UI.Services;
+using SaasStarter.Accounts.Email;
+using SaasStarter.Accounts.Setup;
+using SaasStarter.Data;
+using SaasStarter.Hosting;
+
+namespace SaasStarter.Accounts;
+
+public static class AccountsModule
+{
+    public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
+    {
+        var sessionLifetime = ReadSessionLifetime(builder.Configuration);
+
+        builder.Services
+            .AddDefaultIdentity<AppUser>(options =>
+            {
+                options.SignIn.RequireConfirmedAccount = true;
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = PasswordLengthValidator.MinLength;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequiredUniqueChars = 1;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddRoles<IdentityRole<Guid>>()
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddSignInManager<LockoutSignInManager>()
+            .AddPasswordValidator<PasswordLengthValidator>();
+
+        builder.Services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.Cookie.Name = ".SaasStarter.Auth";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            // Absolute lifetime: a stolen cookie stops working, however busy its thief keeps it.
+            cookie.ExpireTimeSpan = sessionLifetime;
+            cookie.SlidingExpiration = false;
+            cookie.Events.OnRedirectToLogin = context => ApiAware(context, StatusCodes.Status401Unauthorized);
+            cookie.Events.OnRedirectToAccessDenied = context => ApiAware(context, StatusCodes.Status403Forbidden);
+        });
+
+        var smtp = SmtpSettings.Read(builder.Configuration);
+        if (smtp is null)
+        {
+            builder.Services.AddScoped<IEmailSender, OutboxEmailSender>();
+        }
+        else
+        {
+            builder.Services.AddSingleton(smtp);
+            builder.Services.AddScoped<IEmailSender, SmtpEmailSender>();
+        }
+
+        builder.Services.AddSingleton<SetupToken>();
+        builder.Services.AddScoped<OperatorSetup>();
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.PlatformOperator, policy => policy.RequireRole(Roles.PlatformOperator));
+        return builder;
+    }
+
+    /// <summary>The API answers 401/403 itself; only pages redirect to the sign-in page.</summary>
+    private static Task ApiAware(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+        }
+        else
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+        return Task.CompletedTask;
+    }
+
+    private static TimeSpan ReadSessionLifetime(IConfiguration config)
+    {
+        var text = config["Accounts:SessionLifetime"];
+        if (string.IsNullOrWhiteSpace(text)) return TimeSpan.FromHours(12);
+        return TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var lifetime) && lifetime > TimeSpan.Zero
+            ? lifetime
+            : throw new ConfigurationError("Accounts:SessionLifetime", $"'{text}' is not a positive time span (e.g. 12:00:00).");
+    }
+}

@@ -1,0 +1,19 @@
+using System.Reflection;
+
+namespace SaasStarter.Api;
+
+/// <summary><c>GET /api/v1</c>: what an integration checks first, the API's version and where its documentation is.</summary>
+internal sealed class ServerInfoApi : IApiModule
+{
+    public sealed record ServerInfo(string Name, string Version, string ApiVersion, string OpenApi, string Reference);
+
+    public void MapEndpoints(RouteGroupBuilder v1) =>
+        v1.MapGet("/", () => TypedResults.Ok(new ServerInfo(
+                Name: "SaasStarter",
+                Version: typeof(ServerInfoApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0",
+                ApiVersion: "v1",
+                OpenApi: "/openapi/v1.json",
+                Reference: "/scalar")))
+            .WithName("GetServerInfo")
+            .WithSummary("The API's version and the addresses of its documentation.");
+}

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+
+namespace SaasStarter.Data;
+
+public static class DataModule
+{
+    /// <summary>Picks the provider from <c>Database:Provider</c> and registers its context as <see cref="AppDbContext"/>.</summary>
+    public static WebApplicationBuilder AddData(this WebApplicationBuilder builder)
+    {
+        var settings = DatabaseSettings.Read(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.Services.AddSingleton(settings);
+
+        if (settings.Provider == DatabaseProvider.Postgres)
+        {
+            builder.Services.AddDbContext<AppDbContext, PostgresAppDbContext>(options =>
+                options.UseNpgsql(settings.ConnectionString));
+        }
+        else
+        {
+            builder.Services.AddDbContext<AppDbContext, SqliteAppDbContext>(options =>
+                options.UseSqlite(settings.ConnectionString).AddInterceptors(new SqlitePragmas()));
+        }
+
+        // Keys in the database: sign-in cookies survive restarts and are shared by every replica.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("SaasStarter")
+            .PersistKeysToDbContext<AppDbContext>();
+
+        return builder;
+    }
+}

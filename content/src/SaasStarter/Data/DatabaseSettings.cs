@@ -1,0 +1,87 @@
+using Microsoft.Data.Sqlite;
+using SaasStarter.Hosting;
+
+namespace SaasStarter.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>The <c>Database</c> section and <c>ConnectionStrings:Default</c>, read and checked once at start-up.</summary>
+public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString, bool MigrateOnStartup)
+{
+    public const string SqliteFileName = "app.db";
+
+    public static DatabaseSettings Read(IConfiguration config, string contentRoot)
+    {
+        var providerText = config["Database:Provider"] ?? nameof(DatabaseProvider.Sqlite);
+        if (!Enum.TryParse<DatabaseProvider>(providerText, ignoreCase: true, out var provider)
+            || !Enum.IsDefined(provider) || int.TryParse(providerText, out _))
+        {
+            throw new ConfigurationError("Database:Provider", $"'{providerText}' is not supported; use Sqlite or Postgres.");
+        }
+
+        var migrate = ReadBool(config, "Database:MigrateOnStartup", defaultValue: provider == DatabaseProvider.Sqlite);
+        var connectionString = config.GetConnectionString("Default");
+
+        if (provider == DatabaseProvider.Postgres)
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new ConfigurationError("ConnectionStrings:Default",
+                    "is required when Database:Provider is Postgres (e.g. Host=db;Database=app;Username=app;Password=...).");
+            }
+            return new(provider, connectionString, migrate);
+        }
+
+        return new(provider, SqliteConnectionString(config, contentRoot, connectionString), migrate);
+    }
+
+    /// <summary>
+    /// The default SQLite file lives in <c>Database:DataDirectory</c> (the container mounts <c>/data</c>),
+    /// and its folder is created so the first run needs no set-up.
+    /// </summary>
+    private static string SqliteConnectionString(IConfiguration config, string contentRoot, string? configured)
+    {
+        SqliteConnectionStringBuilder builder;
+        try
+        {
+            builder = new SqliteConnectionStringBuilder(configured);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigurationError("ConnectionStrings:Default", $"is not a valid SQLite connection string ({e.Message}).");
+        }
+
+        if (string.IsNullOrWhiteSpace(builder.DataSource))
+        {
+            var dataDirectory = Path.GetFullPath(config["Database:DataDirectory"] ?? "data", contentRoot);
+            builder.DataSource = Path.Combine(dataDirectory, SqliteFileName);
+        }
+
+        if (builder.Mode != SqliteOpenMode.Memory && builder.DataSource != ":memory:")
+        {
+            var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource, contentRoot));
+            try
+            {
+                if (folder is not null) Directory.CreateDirectory(folder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ConfigurationError("Database:DataDirectory", $"cannot create '{folder}' ({e.Message}).");
+            }
+        }
+        return builder.ToString();
+    }
+
+    private static bool ReadBool(IConfiguration config, string key, bool defaultValue)
+    {
+        var text = config[key];
+        if (string.IsNullOrWhiteSpace(text)) return defaultValue;
+        return bool.TryParse(text, out var value)
+            ? value
+            : throw new ConfigurationError(key, $"'{text}' is not true or false.");
+    }
+}

@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.HttpOverrides;
+
+namespace SaasStarter.Hosting;
+
+/// <summary>Logging, proxy headers, HTTPS, security headers, error pages and health: what every request passes through.</summary>
+public static class HostingModule
+{
+    public static WebApplicationBuilder AddHosting(this WebApplicationBuilder builder)
+    {
+        if (!builder.Environment.IsDevelopment())
+        {
+            // One JSON object per line: what log collectors in front of a container expect.
+            builder.Logging.AddJsonConsole(options => options.IncludeScopes = true);
+        }
+
+        builder.Services.AddHsts(options =>
+        {
+            options.MaxAge = TimeSpan.FromDays(365);
+            options.IncludeSubDomains = true;
+        });
+
+        // Behind a TLS proxy set ForwardedHeaders:Enabled=true, and list the proxy in
+        // ForwardedHeaders:KnownProxies unless it is the only way in (then every source is trusted).
+        if (builder.Configuration.GetValue<bool>("ForwardedHeaders:Enabled"))
+        {
+            var proxies = builder.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [];
+            builder.Services.Configure<ForwardedHeadersOptions>(options =>
+            {
+                options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+                options.KnownIPNetworks.Clear();
+                options.KnownProxies.Clear();
+                foreach (var proxy in proxies)
+                {
+                    options.KnownProxies.Add(System.Net.IPAddress.TryParse(proxy, out var address)
+                        ? address
+                        : throw new ConfigurationError("ForwardedHeaders:KnownProxies", $"'{proxy}' is not an IP address."));
+                }
+            });
+        }
+
+        builder.Services.AddHealth();
+        return builder;
+    }
+
+    public static WebApplication UseHosting(this WebApplication app)
+    {
+        if (app.Configuration.GetValue<bool>("ForwardedHeaders:Enabled"))
+        {
+            app.UseForwardedHeaders();
+        }
+
+        var isApi = (HttpContext context) => context.Request.Path.StartsWithSegments("/api");
+        app.UseWhen(isApi, api => api.UseExceptionHandler().UseStatusCodePages());
+        app.UseWhen(context => !isApi(context), pages =>
+        {
+            if (!app.Environment.IsDevelopment()) pages.UseExceptionHandler("/Error");
+            pages.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
+        });
+
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+        app.UseSecurityHeaders();
+        return app;
+    }
+}

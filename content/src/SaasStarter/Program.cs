@@ -1,0 +1,40 @@
+using SaasStarter.Accounts;
+using SaasStarter.Accounts.Setup;
+using SaasStarter.Api;
+using SaasStarter.Data;
+using SaasStarter.Hosting;
+
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddHosting();
+    builder.AddData();
+    builder.AddAccounts();
+    builder.AddApi();
+    builder.Services.AddRazorPages();
+
+    var app = builder.Build();
+    if (args is ["migrate", ..])
+    {
+        return await app.MigrateAsync();
+    }
+
+    await app.PrepareDatabaseAsync();
+    await app.PrepareOperatorSetupAsync();
+
+    app.UseHosting();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.MapStaticAssets();
+    app.MapHealth();
+    app.MapApi();
+    app.MapRazorPages().WithStaticAssets();
+    await app.RunAsync();
+    return 0;
+}
+catch (ConfigurationError error)
+{
+    // One line that names the setting, then a non-zero exit: the container restarts into the same message.
+    Console.Error.WriteLine($"Configuration error: {error.Message}");
+    return 2;
+}
