@@ -4,6 +4,11 @@ using SaasStarter.Api;
 using SaasStarter.Data;
 using SaasStarter.Hosting;
 
+if (args is ["healthcheck", ..])
+{
+    return await HealthProbe.RunAsync();
+}
+
 try
 {
     var builder = WebApplication.CreateBuilder(args);
