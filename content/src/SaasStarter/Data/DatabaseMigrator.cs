@@ -10,11 +10,12 @@ public static class DatabaseMigrator
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SaasStarter.Migrate");
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
+        // No pending-migrations query first: on a database that does not exist yet it would log errors.
         await db.Database.MigrateAsync();
         await UseWriteAheadLogAsync(db);
-        logger.LogInformation("Database migrated: {Count} migration(s) applied ({Migrations})",
-            pending.Count, pending.Count == 0 ? "none pending" : string.Join(", ", pending));
+        var applied = (await db.Database.GetAppliedMigrationsAsync()).ToList();
+        logger.LogInformation("Database is up to date: {Count} migration(s) applied, the last {Last}",
+            applied.Count, applied.LastOrDefault() ?? "none");
         return 0;
     }
 
