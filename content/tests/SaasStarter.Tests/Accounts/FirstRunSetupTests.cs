@@ -1,0 +1,103 @@
+using System.Net;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using SaasStarter.Accounts;
+using SaasStarter.Accounts.Setup;
+using SaasStarter.Tests.Infrastructure;
+
+namespace SaasStarter.Tests.Accounts;
+
+/// <summary>
+/// The first platform operator: through /setup with the one-time token the first run logs, or from
+/// Setup:AdminEmail/Setup:AdminPassword at start-up. Each test needs an empty installation, so each
+/// makes its own factory.
+/// </summary>
+public abstract class FirstRunSetupTests
+{
+    protected abstract AppFactory NewFactory();
+
+    [ProviderFact]
+    public async Task Setup_without_the_token_is_refused()
+    {
+        await using var factory = NewFactory();
+        using var session = factory.CreateSession();
+
+        foreach (var path in new[] { "/setup", "/setup?token=", "/setup?token=0123456789abcdef" })
+        {
+            var response = await session.Client.GetAsync(path);
+            Assert.False(response.IsSuccessStatusCode, $"{path} answered {(int)response.StatusCode}");
+        }
+        Assert.False(await OperatorExistsAsync(factory));
+    }
+
+    [ProviderFact]
+    public async Task Setup_with_the_token_creates_the_platform_operator_then_closes()
+    {
+        await using var factory = NewFactory();
+        var token = factory.Services.GetRequiredService<SetupToken>().Value;
+        var email = AccountFlows.UniqueEmail("operator");
+        using var session = factory.CreateSession();
+
+        var form = await session.GetAsync($"/setup?token={token}");
+        Assert.True(form.Status == HttpStatusCode.OK, $"/setup?token=… answered {(int)form.Status}");
+        var response = await session.SubmitAsync(form, FillAccountFields(form, email, AccountFlows.GoodPassword));
+        var after = await session.FollowAsync(response);
+        Assert.True(after.Status == HttpStatusCode.OK, $"Submitting /setup ended in {(int)after.Status}: {WebSession.Excerpt(after)}");
+
+        var operators = await factory.WithScopeAsync(sp =>
+            sp.GetRequiredService<UserManager<AppUser>>().GetUsersInRoleAsync(Roles.PlatformOperator));
+        var created = Assert.Single(operators);
+        Assert.Equal(email, created.Email);
+        Assert.True(created.EmailConfirmed, "The operator cannot sign in: email not confirmed");
+
+        Assert.Equal(HttpStatusCode.NotFound, (await session.Client.GetAsync("/setup")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await session.Client.GetAsync($"/setup?token={token}")).StatusCode);
+    }
+
+    [ProviderFact]
+    public async Task Setup_settings_create_the_operator_at_start_up()
+    {
+        var email = AccountFlows.UniqueEmail("admin");
+        await using var factory = NewFactory()
+            .WithSetting("Setup:AdminEmail", email)
+            .WithSetting("Setup:AdminPassword", AccountFlows.GoodPassword);
+
+        var user = await factory.FindUserAsync(email);
+
+        Assert.NotNull(user);
+        Assert.True(await factory.WithScopeAsync(sp => sp.GetRequiredService<UserManager<AppUser>>().IsInRoleAsync(user, Roles.PlatformOperator)));
+        using var session = factory.CreateSession();
+        Assert.True(SignInTests.IsSignedIn(await AccountFlows.SignInAsync(session, email, AccountFlows.GoodPassword)), "The operator cannot sign in");
+        var token = factory.Services.GetRequiredService<SetupToken>().Value;
+        Assert.Equal(HttpStatusCode.NotFound, (await session.Client.GetAsync($"/setup?token={token}")).StatusCode);
+    }
+
+    private static Task<bool> OperatorExistsAsync(AppFactory factory) =>
+        factory.WithScopeAsync(sp => sp.GetRequiredService<OperatorSetup>().OperatorExistsAsync());
+
+    /// <summary>Types the email into every email field and the password into every password field of the setup form, whatever their names.</summary>
+    private static Dictionary<string, string> FillAccountFields(WebPage page, string email, string password)
+    {
+        var values = new Dictionary<string, string>();
+        foreach (var input in page.Document.QuerySelectorAll("form[method=post] input[name], form[method=POST] input[name]"))
+        {
+            var name = input.GetAttribute("name")!;
+            var type = input.GetAttribute("type")?.ToLowerInvariant() ?? "text";
+            if (type == "password" || name.Contains("Password", StringComparison.OrdinalIgnoreCase)) values[name] = password;
+            else if (type == "email" || name.Contains("Email", StringComparison.OrdinalIgnoreCase)) values[name] = email;
+        }
+        Assert.True(values.Count >= 2, $"No email and password fields on {page.Address}: {WebSession.Excerpt(page)}");
+        // The form to submit is the one holding the first of these fields.
+        return values.OrderByDescending(v => v.Key.Contains("Email", StringComparison.OrdinalIgnoreCase)).ToDictionary();
+    }
+
+    public sealed class OnSqlite : FirstRunSetupTests
+    {
+        protected override AppFactory NewFactory() => new SqliteAppFactory();
+    }
+
+    public sealed class OnPostgres : FirstRunSetupTests, IRunsOnPostgres
+    {
+        protected override AppFactory NewFactory() => new PostgresAppFactory();
+    }
+}

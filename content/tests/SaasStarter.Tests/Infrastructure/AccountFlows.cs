@@ -1,0 +1,76 @@
+using System.Net;
+using AngleSharp.Html.Parser;
+
+namespace SaasStarter.Tests.Infrastructure;
+
+/// <summary>The account steps a person takes, through the real pages (Identity's form field names).</summary>
+public static class AccountFlows
+{
+    public const string RegisterPath = "/Identity/Account/Register";
+    public const string LoginPath = "/Identity/Account/Login";
+    public const string LogoutPath = "/Identity/Account/Logout";
+    public const string ManagePath = "/Identity/Account/Manage";
+
+    /// <summary>A passphrase that satisfies the policy (12 to 128 characters, no composition rules).</summary>
+    public const string GoodPassword = "correct horse battery staple";
+
+    public static string UniqueEmail(string label) => $"{label}-{Guid.NewGuid():N}@example.com";
+
+    public static async Task<HttpResponseMessage> RegisterAsync(WebSession session, string email, string password)
+    {
+        var page = await session.GetAsync(RegisterPath);
+        Assert.True(page.Status == HttpStatusCode.OK, $"GET {RegisterPath} answered {(int)page.Status}");
+        return await session.SubmitAsync(page, new Dictionary<string, string>
+        {
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+            ["Input.ConfirmPassword"] = password,
+        });
+    }
+
+    public static async Task<HttpResponseMessage> SignInAsync(WebSession session, string email, string password)
+    {
+        var page = await session.GetAsync(LoginPath);
+        Assert.True(page.Status == HttpStatusCode.OK, $"GET {LoginPath} answered {(int)page.Status}");
+        return await session.SubmitAsync(page, new Dictionary<string, string>
+        {
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+        });
+    }
+
+    /// <summary>Signs out through the sign-out form (POST with the anti-forgery token of any page of this session).</summary>
+    public static async Task SignOutAsync(WebSession session)
+    {
+        var page = await session.GetAsync(ManagePath);
+        var token = page.Document.QuerySelector("input[name=__RequestVerificationToken]")?.GetAttribute("value");
+        Assert.False(string.IsNullOrEmpty(token), "No anti-forgery token on " + ManagePath);
+        var response = await session.Client.PostAsync(LogoutPath,
+            new FormUrlEncodedContent([new("__RequestVerificationToken", token!)]));
+        Assert.True(response.IsSuccessStatusCode || WebSession.IsRedirect(response.StatusCode),
+            $"POST {LogoutPath} answered {(int)response.StatusCode}");
+    }
+
+    /// <summary>The account-confirmation link of an email body (an absolute URL; the path and query are what count).</summary>
+    public static Uri ConfirmationLink(string htmlBody)
+    {
+        var document = new HtmlParser().ParseDocument(htmlBody);
+        var hrefs = document.QuerySelectorAll("a[href]").Select(a => a.GetAttribute("href")!).ToList();
+        var href = hrefs.FirstOrDefault(h => h.Contains("onfirm", StringComparison.Ordinal)) ?? hrefs.FirstOrDefault();
+        Assert.False(href is null, "No link in the email: " + htmlBody);
+        return new Uri(new Uri("http://localhost"), href);
+    }
+
+    /// <summary>Registers through the form, follows the emailed link, and returns the session (not signed in).</summary>
+    public static async Task RegisterAndConfirmAsync(AppFactory factory, WebSession session, string email, string password)
+    {
+        var registered = await RegisterAsync(session, email, password);
+        Assert.True(WebSession.IsRedirect(registered.StatusCode),
+            $"Register answered {(int)registered.StatusCode}, not a redirect: {WebSession.Excerpt(await WebSession.ReadAsync(registered))}");
+        var email_ = await factory.LatestEmailToAsync(email);
+        Assert.NotNull(email_);
+        var link = ConfirmationLink(email_.HtmlBody);
+        var confirmed = await session.GetFollowingRedirectsAsync(link.PathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, confirmed.Status);
+    }
+}

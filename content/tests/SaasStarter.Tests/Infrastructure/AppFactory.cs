@@ -1,0 +1,99 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SaasStarter.Accounts;
+using SaasStarter.Accounts.Email;
+using SaasStarter.Api;
+using SaasStarter.Data;
+
+namespace SaasStarter.Tests.Infrastructure;
+
+/// <summary>
+/// The app in memory, on a database of its own: each factory (one per test class through
+/// <c>IClassFixture</c>, or one per test where a test needs an empty installation) starts on a fresh,
+/// migrated database and removes it when disposed.
+/// </summary>
+public abstract class AppFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private readonly Dictionary<string, string?> extraSettings = new(StringComparer.OrdinalIgnoreCase);
+
+    public abstract string ProviderName { get; }
+
+    /// <summary>Adds a setting (e.g. <c>Setup:AdminEmail</c>); call before the first request or <see cref="WebApplicationFactory{T}.Services"/>.</summary>
+    public AppFactory WithSetting(string key, string? value)
+    {
+        extraSettings[key] = value;
+        return this;
+    }
+
+    /// <summary>The settings that point the app at this factory's database.</summary>
+    protected abstract IReadOnlyDictionary<string, string?> DatabaseSettings();
+
+    /// <summary>This factory's settings as environment variables, to run the built app as a process on the same database.</summary>
+    public IReadOnlyDictionary<string, string> EnvironmentVariables() =>
+        Settings().ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value ?? "");
+
+    /// <summary>The database settings, overridden by any <see cref="WithSetting"/>.</summary>
+    private Dictionary<string, string?> Settings()
+    {
+        var settings = new Dictionary<string, string?>(DatabaseSettings(), StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in extraSettings) settings[key] = value;
+        return settings;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        foreach (var (key, value) in Settings())
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    private WebApplicationFactory<Program>? withEchoApi;
+
+    /// <summary>
+    /// The same app (same database) plus the test-only <see cref="EchoApi"/> module, added through the app's own
+    /// extension point. Started once per factory; disposed with it.
+    /// </summary>
+    public WebApplicationFactory<Program> WithEchoApi() =>
+        withEchoApi ??= WithWebHostBuilder(web => web.ConfigureTestServices(services => services.AddApiModule<EchoApi>()));
+
+    /// <summary>A client that keeps cookies and does not follow redirects, so tests see each step.</summary>
+    public WebSession CreateSession() =>
+        new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
+
+    public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider);
+    }
+
+    public Task<AppUser?> FindUserAsync(string email) =>
+        WithScopeAsync(sp => sp.GetRequiredService<UserManager<AppUser>>().FindByEmailAsync(email));
+
+    /// <summary>The newest email sent to <paramref name="to"/>, from the dev outbox the app writes when no SMTP server is set.</summary>
+    public Task<OutboxEmail?> LatestEmailToAsync(string to) =>
+        WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().OutboxEmails.AsNoTracking()
+            .Where(e => e.To == to)
+            .OrderByDescending(e => e.CreatedAtUtc)
+            .FirstOrDefaultAsync());
+
+    /// <summary>An account that can sign in at once (email confirmed), created through the app's own UserManager and validators.</summary>
+    public Task<AppUser> CreateConfirmedUserAsync(string email, string password) =>
+        WithScopeAsync(async sp =>
+        {
+            var users = sp.GetRequiredService<UserManager<AppUser>>();
+            var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true };
+            var result = await users.CreateAsync(user, password);
+            Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Description)));
+            return user;
+        });
+
+    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+}
