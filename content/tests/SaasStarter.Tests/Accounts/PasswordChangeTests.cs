@@ -51,7 +51,7 @@ public abstract class PasswordChangeTests(AppFactory factory)
         var message = await factory.LatestEmailToAsync(email);
         Assert.NotNull(message);
 
-        var reset = await session.GetFollowingRedirectsAsync(AccountFlows.ConfirmationLink(message.HtmlBody).PathAndQuery);
+        var reset = await session.GetFollowingRedirectsAsync(AccountFlows.EmailLink(message.HtmlBody).PathAndQuery);
         var done = await session.SubmitAsync(reset, new Dictionary<string, string>
         {
             ["Input.Email"] = email,

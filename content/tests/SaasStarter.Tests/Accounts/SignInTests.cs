@@ -25,7 +25,7 @@ public abstract class SignInTests(AppFactory factory)
         var beforeConfirming = await AccountFlows.SignInAsync(session, email, AccountFlows.GoodPassword);
         Assert.False(IsSignedIn(beforeConfirming), "An unconfirmed account signed in");
 
-        var confirmed = await session.GetFollowingRedirectsAsync(AccountFlows.ConfirmationLink(message.HtmlBody).PathAndQuery);
+        var confirmed = await session.GetFollowingRedirectsAsync(AccountFlows.EmailLink(message.HtmlBody).PathAndQuery);
         Assert.Equal(HttpStatusCode.OK, confirmed.Status);
         Assert.True((await factory.FindUserAsync(email))!.EmailConfirmed, "The link did not confirm the account");
 
@@ -67,6 +67,20 @@ public abstract class SignInTests(AppFactory factory)
         Assert.Contains("httponly", attributes);
         Assert.Contains("samesite=lax", attributes);
         Assert.Contains("path=/", attributes);
+    }
+
+    [ProviderFact]
+    public async Task Sign_in_over_https_marks_the_auth_cookie_Secure()
+    {
+        var email = AccountFlows.UniqueEmail("secure");
+        await factory.CreateConfirmedUserAsync(email, AccountFlows.GoodPassword);
+        using var session = factory.CreateSession(new Uri("https://localhost"));
+
+        var response = await AccountFlows.SignInAsync(session, email, AccountFlows.GoodPassword);
+
+        Assert.True(IsSignedIn(response));
+        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".SaasStarter.Auth=", StringComparison.Ordinal));
+        Assert.Contains("secure", cookie.Split(';').Select(a => a.Trim().ToLowerInvariant()));
     }
 
     [ProviderFact]

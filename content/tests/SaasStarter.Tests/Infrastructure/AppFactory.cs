@@ -39,7 +39,11 @@ public abstract class AppFactory : WebApplicationFactory<Program>, IAsyncLifetim
     /// <summary>The database settings, overridden by any <see cref="WithSetting"/>.</summary>
     private Dictionary<string, string?> Settings()
     {
-        var settings = new Dictionary<string, string?>(DatabaseSettings(), StringComparer.OrdinalIgnoreCase);
+        var settings = new Dictionary<string, string?>(DatabaseSettings(), StringComparer.OrdinalIgnoreCase)
+        {
+            // Emails go to the dev outbox, where tests read them, even if the machine's environment names an SMTP server.
+            ["Email:Smtp:Host"] = "",
+        };
         foreach (var (key, value) in extraSettings) settings[key] = value;
         return settings;
     }
@@ -63,8 +67,13 @@ public abstract class AppFactory : WebApplicationFactory<Program>, IAsyncLifetim
         withEchoApi ??= WithWebHostBuilder(web => web.ConfigureTestServices(services => services.AddApiModule<EchoApi>()));
 
     /// <summary>A client that keeps cookies and does not follow redirects, so tests see each step.</summary>
-    public WebSession CreateSession() =>
-        new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
+    public WebSession CreateSession(Uri? baseAddress = null) =>
+        new(CreateClient(new WebApplicationFactoryClientOptions
+        {
+            AllowAutoRedirect = false,
+            HandleCookies = true,
+            BaseAddress = baseAddress ?? new Uri("http://localhost"),
+        }));
 
     public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> action)
     {
