@@ -57,7 +57,7 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
 
         if (string.IsNullOrWhiteSpace(builder.DataSource))
         {
-            var dataDirectory = Path.GetFullPath(config["Database:DataDirectory"] ?? "data", contentRoot);
+            var dataDirectory = Path.GetFullPath(config["Database:DataDirectory"] ?? "App_Data", contentRoot);
             builder.DataSource = Path.Combine(dataDirectory, SqliteFileName);
         }
 
