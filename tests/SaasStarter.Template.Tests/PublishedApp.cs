@@ -41,13 +41,17 @@ public sealed class PublishedApp : IAsyncDisposable
         return string.Join('\n', all[Math.Max(0, all.Length - lines)..]);
     }
 
-    /// <summary>The environment of a Production container: the listening URL, data folder and any provider settings.</summary>
+    /// <summary>
+    /// The environment the Dockerfile sets (ASPNETCORE_HTTP_PORTS, Production, the data folder), with a free
+    /// port instead of 8080, plus any provider settings.
+    /// </summary>
     public static IReadOnlyDictionary<string, string?> ProductionEnvironment(
         int port, string dataDirectory, IReadOnlyDictionary<string, string?>? extra = null)
     {
         var environment = new Dictionary<string, string?>
         {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["ASPNETCORE_HTTP_PORTS"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["ASPNETCORE_URLS"] = null,
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["DOTNET_ENVIRONMENT"] = null,
             ["Database__DataDirectory"] = dataDirectory,

@@ -105,6 +105,9 @@ public sealed partial class VariantTests(TemplateFixture fixture, ITestOutputHel
         {
             await AssertOpenApiDocument(app);
             await AssertScalarLoadsOnlyLocalScripts(app);
+            // The container's HEALTHCHECK command, run beside the server with the same environment.
+            var probe = await Dotnet.RunProgramAsync("dotnet", [dll, "healthcheck"], publishDirectory, Dotnet.ShortTimeout, output, environment);
+            Assert.True(probe.Succeeded, $"healthcheck verb: {probe.Describe()}\n{probe.Tail()}");
         }
         catch
         {

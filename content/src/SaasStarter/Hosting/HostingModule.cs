@@ -49,13 +49,12 @@ public static class HostingModule
             app.UseForwardedHeaders();
         }
 
-        var isApi = (HttpContext context) => context.Request.Path.StartsWithSegments("/api");
-        app.UseWhen(isApi, api => api.UseExceptionHandler().UseStatusCodePages());
-        app.UseWhen(context => !isApi(context), pages =>
-        {
-            if (!app.Environment.IsDevelopment()) pages.UseExceptionHandler("/Error");
-            pages.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
-        });
+        // Pages: on the app itself, not in a UseWhen branch, whose re-executed /Error would find no page.
+        if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error");
+        app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
+        // The API answers in RFC 9457 problems instead; this branch runs first for /api requests.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"),
+            api => api.UseExceptionHandler().UseStatusCodePages());
 
         if (!app.Environment.IsDevelopment())
         {
