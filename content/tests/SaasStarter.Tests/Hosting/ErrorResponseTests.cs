@@ -7,11 +7,7 @@ namespace SaasStarter.Tests.Hosting;
 /// <summary>Every error has a body made for its reader: an HTML page for people, a problem document for the API.</summary>
 public sealed class ErrorResponseTests(SqliteAppFactory factory) : IClassFixture<SqliteAppFactory>
 {
-    /// <summary>
-    /// KNOWN APP BUG (fails until fixed): Hosting/HostingModule.cs calls UseStatusCodePagesWithReExecute (and, outside
-    /// Development, UseExceptionHandler("/Error")) inside a UseWhen branch; the re-executed /Error request is never
-    /// routed, so unknown pages answer 404 with an empty body (and page exceptions an empty 500) in every environment.
-    /// </summary>
+    /// <summary>Guards the re-execution of /Error: inside a UseWhen branch it was never routed and pages got an empty 404.</summary>
     [Fact]
     public async Task Unknown_page_returns_the_404_html_error_page()
     {
