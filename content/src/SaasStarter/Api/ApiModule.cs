@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Scalar.AspNetCore;
 
 namespace SaasStarter.Api;
@@ -10,6 +9,12 @@ public static class ApiModule
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+            // No endpoint matched (an endpoint's own 404 keeps its own detail).
+            if (context.ProblemDetails.Status == StatusCodes.Status404NotFound && context.HttpContext.GetEndpoint() is null)
+            {
+                var request = context.HttpContext.Request;
+                context.ProblemDetails.Detail ??= $"No API endpoint answers {request.Method} {request.Path}.";
+            }
             // Unreadable JSON and missing parameters are the client's mistake: say which, with 400.
             if (context.Exception is BadHttpRequestException bad)
             {
@@ -37,17 +42,10 @@ public static class ApiModule
             module.MapEndpoints(v1);
         }
 
-        app.MapFallback("/api/{**path}", NotFound).ExcludeFromDescription();
         app.MapOpenApi();
         app.MapScalarApiReference(options => options
             .WithTitle("SaasStarter API")
             .DisableDefaultFonts());
         return app;
     }
-
-    private static ProblemHttpResult NotFound(HttpContext context) =>
-        TypedResults.Problem(
-            statusCode: StatusCodes.Status404NotFound,
-            title: "Not Found",
-            detail: $"No API endpoint answers {context.Request.Method} {context.Request.Path}.");
 }

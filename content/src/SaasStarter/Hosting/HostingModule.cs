@@ -26,7 +26,8 @@ public static class HostingModule
             var proxies = builder.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [];
             builder.Services.Configure<ForwardedHeadersOptions>(options =>
             {
-                options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+                // Not X-Forwarded-Host: links come from App:PublicUrl, and a forwarded host would dodge AllowedHosts.
+                options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
                 options.KnownIPNetworks.Clear();
                 options.KnownProxies.Clear();
                 foreach (var proxy in proxies)
@@ -38,6 +39,8 @@ public static class HostingModule
             });
         }
 
+        builder.Services.AddSingleton(PublicOrigin.Settings.Read(builder.Configuration, builder.Environment));
+        builder.Services.AddSingleton<PublicOrigin>();
         builder.Services.AddHealth();
         return builder;
     }

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using SaasStarter.Data;
 using SaasStarter.Hosting;
@@ -43,16 +41,9 @@ public static class FirstRunSetup
         }
 
         var token = app.Services.GetRequiredService<SetupToken>();
+        var origin = app.Services.GetRequiredService<PublicOrigin>();
         app.Lifetime.ApplicationStarted.Register(() =>
-        {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
-                .FirstOrDefault() ?? "http://localhost";
-            address = address.Replace("://+", "://localhost", StringComparison.Ordinal)
-                .Replace("://*", "://localhost", StringComparison.Ordinal)
-                .Replace("://[::]", "://localhost", StringComparison.Ordinal)
-                .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal);
-            logger.LogWarning("No platform operator yet. Create one at {SetupUrl}", $"{address.TrimEnd('/')}/setup?token={token.Value}");
-        });
+            logger.LogWarning("No platform operator yet. Create one at {SetupUrl}", origin.Link($"/setup?token={token.Value}")));
     }
 
     private static async Task<bool> IsMigratedAsync(AppDbContext db)
