@@ -52,6 +52,8 @@ public sealed class PublishedApp : IAsyncDisposable
         {
             ["ASPNETCORE_HTTP_PORTS"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ASPNETCORE_URLS"] = null,
+            // The one setting an operator must add to the Dockerfile's: where users reach the app.
+            ["App__PublicUrl"] = $"http://127.0.0.1:{port}",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["DOTNET_ENVIRONMENT"] = null,
             ["Database__DataDirectory"] = dataDirectory,

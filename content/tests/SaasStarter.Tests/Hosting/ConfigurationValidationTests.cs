@@ -13,6 +13,9 @@ public sealed class ConfigurationValidationTests
     [InlineData("Accounts__SessionLifetime", "-01:00:00", "Accounts:SessionLifetime")]
     [InlineData("Email__Smtp__Host", "smtp.example.com", "Email:Smtp:From")]
     [InlineData("Setup__AdminEmail", "admin@example.com", "Setup:AdminPassword")]
+    [InlineData("App__PublicUrl", "", "App:PublicUrl")]
+    [InlineData("App__PublicUrl", "app.example.com", "App:PublicUrl")]
+    [InlineData("App__PublicUrl", "https://example.com/app", "App:PublicUrl")]
     public async Task Invalid_setting_stops_start_up_with_one_line_naming_it(string variable, string value, string setting)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("saasstarter-test-");

@@ -60,6 +60,7 @@ public static class AppProcess
         }
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment["App__PublicUrl"] = "http://127.0.0.1"; // required outside Development
         foreach (var (key, value) in environment) start.Environment[key] = value;
 
         using var process = Process.Start(start)!;
