@@ -8,21 +8,28 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
 using SaasStarter.Accounts;
+using SaasStarter.Hosting;
 using SaasStarter.Pages.Shared;
 
 namespace SaasStarter.Areas.Identity.Pages.Account;
 
 /// <summary>
-/// Replaces the stock page, whose form caps passwords at 100 characters; ours allow up to 128. Same flow:
-/// create the user, email a confirmation link, then show the "check your email" page.
+/// Replaces the stock page, whose form caps passwords at 100 characters (ours allow up to 128) and which
+/// answers "already taken" for an email that has an account, telling anyone which addresses are registered.
+/// Here a new and a registered email get the same answer, the "check your email" page: a new one gets a
+/// confirmation link, a registered one a note that someone tried to sign up with it. Emailed links come from
+/// <see cref="PublicOrigin"/>, never from the request's Host header.
 /// </summary>
 [AllowAnonymous]
 public sealed class RegisterModel(
     UserManager<AppUser> users,
     SignInManager<AppUser> signIn,
     IEmailSender emailSender,
+    PublicOrigin publicOrigin,
     ILogger<RegisterModel> logger) : PageModel
 {
+    public const string AccountExistsSubject = "Someone tried to create an account with your email";
+
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
@@ -58,9 +65,31 @@ public sealed class RegisterModel(
 
         var email = Input.Email.Trim();
         var user = new AppUser { UserName = email, Email = email };
+
+        // The password rules first, for every email alike: a registered email must not be the only one
+        // whose weak password goes unremarked.
+        var passwordErrors = await PasswordErrorsAsync(user, Input.Password);
+        if (passwordErrors.Count > 0)
+        {
+            IdentityErrors.AddTo(ModelState, IdentityResult.Failed([.. passwordErrors]));
+            return Page();
+        }
+
+        if (await users.FindByEmailAsync(email) is { } existing)
+        {
+            // Spend what creating an account spends (hashing the password), so the answer is not quicker either.
+            _ = users.PasswordHasher.HashPassword(user, Input.Password);
+            return await AccountExistsAsync(existing.Email ?? email, email, returnUrl);
+        }
+
         var result = await users.CreateAsync(user, Input.Password);
         if (!result.Succeeded)
         {
+            // Registered in the meantime (or under this name): the same answer as above.
+            if (result.Errors.Any(e => e.Code is "DuplicateUserName" or "DuplicateEmail"))
+            {
+                return await AccountExistsAsync(email, email, returnUrl);
+            }
             IdentityErrors.AddTo(ModelState, result);
             return Page();
         }
@@ -72,18 +101,49 @@ public sealed class RegisterModel(
         {
             return RedirectToPage("RegisterConfirmation", new { email, returnUrl });
         }
+        // Without required confirmation a new account is signed in at once, which a registered email cannot
+        // match; the app requires confirmation (AccountsModule), so this is for apps that turn it off.
         await signIn.SignInAsync(user, isPersistent: false);
         return LocalRedirect(returnUrl);
     }
 
+    private async Task<List<IdentityError>> PasswordErrorsAsync(AppUser user, string password)
+    {
+        var errors = new List<IdentityError>();
+        foreach (var validator in users.PasswordValidators)
+        {
+            var result = await validator.ValidateAsync(users, user, password);
+            errors.AddRange(result.Errors);
+        }
+        return errors;
+    }
+
+    /// <summary>Tells the account's owner (at its own address) that someone tried to sign up, and answers as for a new account.</summary>
+    private async Task<IActionResult> AccountExistsAsync(string ownerEmail, string email, string returnUrl)
+    {
+        logger.LogInformation("Sign-up attempted with an email that already has an account; the owner was told by email.");
+        var signInLink = publicOrigin.Link(Url.Page("/Account/Login", pageHandler: null, values: new { area = "Identity" })!);
+        var resetLink = publicOrigin.Link(Url.Page("/Account/ForgotPassword", pageHandler: null, values: new { area = "Identity" })!);
+
+        await emailSender.SendEmailAsync(ownerEmail, AccountExistsSubject,
+            $"<p>Someone tried to create a SaasStarter account with this email address, but it already has one.</p>" +
+            $"<p>If it was you, <a href='{HtmlEncoder.Default.Encode(signInLink)}'>sign in</a> " +
+            $"or <a href='{HtmlEncoder.Default.Encode(resetLink)}'>reset your password</a> if you forgot it.</p>" +
+            $"<p>If it wasn't you, you can ignore this email: nothing has changed on your account.</p>");
+
+        return users.Options.SignIn.RequireConfirmedAccount
+            ? RedirectToPage("RegisterConfirmation", new { email, returnUrl })
+            : LocalRedirect(returnUrl);
+    }
+
     private async Task SendConfirmationAsync(AppUser user, string email, string returnUrl)
     {
+        var userId = user.Id.ToString();
         var token = await users.GenerateEmailConfirmationTokenAsync(user);
         // Base64url, like the stock pages: the stock ConfirmEmail page decodes it this way.
         var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
-        var link = Url.Page("/Account/ConfirmEmail", pageHandler: null,
-            values: new { area = "Identity", userId = user.Id.ToString(), code, returnUrl },
-            protocol: Request.Scheme)!;
+        var link = publicOrigin.Link(Url.Page("/Account/ConfirmEmail", pageHandler: null,
+            values: new { area = "Identity", userId, code, returnUrl })!);
         var href = HtmlEncoder.Default.Encode(link);
 
         await emailSender.SendEmailAsync(email, "Confirm your email",
