@@ -64,7 +64,8 @@ public sealed class PublishedApp : IAsyncDisposable
 
     public static PublishedApp Start(string dll, IReadOnlyDictionary<string, string?> environment, int port)
     {
-        var info = Dotnet.CreateStartInfo("dotnet", [dll], Path.GetDirectoryName(dll)!, environment);
+        var (fileName, args) = ContainerUser.Command("dotnet", dll);
+        var info = Dotnet.CreateStartInfo(fileName, args, Path.GetDirectoryName(dll)!, environment);
         var process = new Process { StartInfo = info };
         var stopwatch = Stopwatch.StartNew();
         process.Start();
@@ -113,12 +114,20 @@ public sealed class PublishedApp : IAsyncDisposable
     }
 
     /// <summary>VmRSS from /proc: what the process really holds in memory, in KiB (null off Linux).</summary>
-    public long? ResidentKilobytes()
+    /// <summary>VmRSS of the process and its children (runuser forks the app rather than becoming it).</summary>
+    public long? ResidentKilobytes() => TreeRss(_process.Id);
+
+    private static long? TreeRss(int pid)
     {
-        var status = $"/proc/{_process.Id}/status";
+        var status = $"/proc/{pid}/status";
         if (!File.Exists(status)) return null;
         var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return line is null ? null : long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0]);
+        var own = line is null ? 0 : long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0]);
+        var childrenFile = $"/proc/{pid}/task/{pid}/children";
+        var children = File.Exists(childrenFile)
+            ? File.ReadAllText(childrenFile).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)
+            : [];
+        return own + children.Sum(child => TreeRss(child) ?? 0);
     }
 
     public async ValueTask DisposeAsync()

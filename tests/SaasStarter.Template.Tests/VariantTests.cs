@@ -89,6 +89,8 @@ public sealed partial class VariantTests(TemplateFixture fixture, ITestOutputHel
         var dataDirectory = fixture.NewTempDirectory($"data-{variant.Id}");
         var (settings, provider) = ProviderSettings(variant, postgres);
         var environment = PublishedApp.ProductionEnvironment(port, dataDirectory, settings);
+        ContainerUser.Prepare(publishDirectory, dataDirectory);
+        output.WriteLine($"Starting the published app as {ContainerUser.Name ?? Environment.UserName}.");
 
         if (provider == "Postgres")
         {
@@ -106,7 +108,8 @@ public sealed partial class VariantTests(TemplateFixture fixture, ITestOutputHel
             await AssertOpenApiDocument(app);
             await AssertScalarLoadsOnlyLocalScripts(app);
             // The container's HEALTHCHECK command, run beside the server with the same environment.
-            var probe = await Dotnet.RunProgramAsync("dotnet", [dll, "healthcheck"], publishDirectory, Dotnet.ShortTimeout, output, environment);
+            var (probeFile, probeArgs) = ContainerUser.Command("dotnet", dll, "healthcheck");
+            var probe = await Dotnet.RunProgramAsync(probeFile, probeArgs, publishDirectory, Dotnet.ShortTimeout, output, environment);
             Assert.True(probe.Succeeded, $"healthcheck verb: {probe.Describe()}\n{probe.Tail()}");
         }
         catch
