@@ -70,7 +70,7 @@ public abstract class RegistrationEnumerationTests(AppFactory factory)
     }
 
     [ProviderFact]
-    public async Task An_unconfirmed_registration_is_not_replaced_by_a_second_one()
+    public async Task Registering_an_unconfirmed_email_again_sends_a_fresh_working_link_and_keeps_the_account()
     {
         var email = AccountFlows.UniqueEmail("twice");
         using var session = factory.CreateSession();
@@ -81,7 +81,14 @@ public abstract class RegistrationEnumerationTests(AppFactory factory)
 
         Assert.True(WebSession.IsRedirect(again.StatusCode), $"The second registration answered {(int)again.StatusCode}");
         Assert.Equal(first!.Id, (await factory.FindUserAsync(email))!.Id);
-        Assert.Equal(["Confirm your email", AccountExistsSubject], (await EmailsToAsync(email)).Select(e => e.Subject));
+        Assert.Equal(["Confirm your email", "Confirm your email"], (await EmailsToAsync(email)).Select(e => e.Subject));
+
+        // The second link confirms the first account, whose password is still the first one.
+        var link = AccountFlows.EmailLink((await factory.LatestEmailToAsync(email))!.HtmlBody);
+        Assert.Equal(HttpStatusCode.OK, (await session.GetFollowingRedirectsAsync(link.PathAndQuery)).Status);
+        var confirmed = (await factory.FindUserAsync(email))!;
+        Assert.True(confirmed.EmailConfirmed);
+        Assert.Equal(first.PasswordHash, confirmed.PasswordHash);
     }
 
     [ProviderTheory]

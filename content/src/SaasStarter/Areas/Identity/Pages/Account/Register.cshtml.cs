@@ -79,6 +79,13 @@ public sealed class RegisterModel(
         {
             // Spend what creating an account spends (hashing the password), so the answer is not quicker either.
             _ = users.PasswordHasher.HashPassword(user, Input.Password);
+            if (!existing.EmailConfirmed)
+            {
+                // Still unconfirmed: the lost or expired link is the likely reason for coming back, so send a
+                // fresh one (to the account's own address; its password stays as it was).
+                await SendConfirmationAsync(existing, existing.Email ?? email, returnUrl);
+                return RedirectToPage("RegisterConfirmation", new { email, returnUrl });
+            }
             return await AccountExistsAsync(existing.Email ?? email, email, returnUrl);
         }
 
