@@ -46,15 +46,16 @@ public static class AccountsModule
             cookie.Events.OnRedirectToAccessDenied = context => ApiAware(context, StatusCodes.Status403Forbidden);
         });
 
-        var smtp = SmtpSettings.Read(builder.Configuration);
-        if (smtp is null)
-        {
-            builder.Services.AddScoped<IEmailSender, OutboxEmailSender>();
-        }
-        else
+        // Every email is stored in the outbox first, so no page waits on (or fails with) the mail server; with an
+        // SMTP server configured, SmtpDelivery sends them in the background.
+        var email = EmailDeliverySettings.Read(builder.Configuration);
+        builder.Services.AddSingleton(email);
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddScoped<IEmailSender, OutboxEmailSender>();
+        if (email.Smtp is { } smtp)
         {
             builder.Services.AddSingleton(smtp);
-            builder.Services.AddScoped<IEmailSender, SmtpEmailSender>();
+            builder.Services.AddHostedService<SmtpDelivery>();
         }
 
         builder.Services.AddSingleton<SetupToken>();

@@ -3,13 +3,28 @@ using SaasStarter.Data;
 
 namespace SaasStarter.Accounts.Email;
 
-/// <summary>Stores emails for the Development-only outbox page (and for tests) when no SMTP server is set.</summary>
-internal sealed class OutboxEmailSender(AppDbContext db, ILogger<OutboxEmailSender> logger) : IEmailSender
+/// <summary>
+/// The app's one <see cref="IEmailSender"/>: it stores the email in the outbox and returns, so a page never waits on
+/// (or fails with) the mail server. <see cref="SmtpDelivery"/> sends it when an SMTP server is configured; without one
+/// it stays in the outbox, which the Development-only dev outbox page lists.
+/// </summary>
+internal sealed class OutboxEmailSender(AppDbContext db, OutboxSignal signal, EmailDeliverySettings settings,
+    ILogger<OutboxEmailSender> logger) : IEmailSender
 {
     public async Task SendEmailAsync(string email, string subject, string htmlMessage)
     {
-        db.OutboxEmails.Add(new OutboxEmail { To = email, Subject = subject, HtmlBody = htmlMessage });
+        var stored = new OutboxEmail { To = email, Subject = subject, HtmlBody = htmlMessage };
+        db.OutboxEmails.Add(stored);
         await db.SaveChangesAsync();
-        logger.LogInformation("Email '{Subject}' to {To} stored in the dev outbox (no SMTP server configured)", subject, email);
+        if (settings.SendsMail)
+        {
+            signal.Poke();
+            logger.LogInformation("Email {EmailId} '{Subject}' to {To} queued for delivery", stored.Id, subject, email);
+        }
+        else
+        {
+            logger.LogInformation("Email {EmailId} '{Subject}' to {To} stored in the dev outbox (no SMTP server configured)",
+                stored.Id, subject, email);
+        }
     }
 }

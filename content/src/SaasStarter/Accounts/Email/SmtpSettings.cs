@@ -2,7 +2,7 @@ using SaasStarter.Hosting;
 
 namespace SaasStarter.Accounts.Email;
 
-/// <summary>The <c>Email:Smtp</c> section. Without a host, emails go to the dev outbox.</summary>
+/// <summary>The <c>Email:Smtp</c> section. Without a host, emails stay in the outbox (the dev outbox page lists them).</summary>
 public sealed record SmtpSettings(string Host, int Port, string? UserName, string? Password, string From, bool StartTls)
 {
     public static SmtpSettings? Read(IConfiguration config)

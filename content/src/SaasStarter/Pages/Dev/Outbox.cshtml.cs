@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Identity.UI.Services;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -11,16 +10,20 @@ using SaasStarter.Data;
 namespace SaasStarter.Pages.Dev;
 
 /// <summary>
-/// Development only: the emails the app "sent" while no SMTP server is configured, so a developer (or a
-/// browser test) can click the confirmation link. Anywhere else the page does not exist.
+/// Development only: the emails in the outbox, so a developer (or a browser test) can click the confirmation link
+/// while no SMTP server is configured, and see how delivery is doing when one is. Anywhere else the page does not exist.
 /// </summary>
 [AllowAnonymous]
-public sealed partial class OutboxModel(AppDbContext db, IWebHostEnvironment environment, IEmailSender emailSender) : PageModel
+public sealed partial class OutboxModel(AppDbContext db, IWebHostEnvironment environment, EmailDeliverySettings delivery) : PageModel
 {
     private const int PageSize = 50;
 
-    /// <summary>False when an SMTP server is configured: new emails are sent, and only older ones are here.</summary>
-    public bool KeepsNewEmails => emailSender is OutboxEmailSender;
+    /// <summary>True when an SMTP server is configured: emails are sent from here, and each shows how that went.</summary>
+    public bool SendsMail => delivery.SendsMail;
+
+    public DateTime NowUtc { get; } = DateTime.UtcNow;
+
+    public OutboxEmailStatus StatusOf(OutboxEmail email) => email.StatusAt(NowUtc);
 
     public IReadOnlyList<OutboxEmail> Emails { get; private set; } = [];
     public OutboxEmail? Selected { get; private set; }

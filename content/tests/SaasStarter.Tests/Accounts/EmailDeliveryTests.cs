@@ -1,0 +1,327 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
+using SaasStarter.Accounts.Email;
+using SaasStarter.Hosting;
+using SaasStarter.Tests.Infrastructure;
+
+namespace SaasStarter.Tests.Accounts;
+
+/// <summary>
+/// Every email goes to the outbox first; with <c>Email:Smtp</c> set, a background delivery sends it, retries it with
+/// growing waits while the server is down, and gives up after <see cref="OutboxEmail.MaxAttempts"/>. The dev outbox page
+/// shows where each email stands. Each test needs its own mail server settings, so each makes its own factory.
+/// </summary>
+public abstract class EmailDeliveryTests
+{
+    protected abstract AppFactory NewFactory();
+
+    [ProviderFact]
+    public async Task An_email_the_server_refuses_is_retried_and_delivered_once_it_answers()
+    {
+        var port = EmailDelivery.FreePort();
+        await using var factory = EmailDelivery.WithSmtpServer(NewFactory(), port).WithSetting("Email:Delivery:RetryDelay", "00:00:00.200");
+        var email = AccountFlows.UniqueEmail("retry");
+        using var session = factory.CreateSession();
+
+        var registered = await AccountFlows.RegisterAsync(session, email, AccountFlows.GoodPassword);
+
+        EmailDelivery.AssertWentToCheckYourEmail(registered, await WebSession.ReadAsync(registered));
+        var failed = await EmailDelivery.WaitForEmailAsync(factory, email, e => e.Attempts >= 1, "a failed attempt");
+        Assert.Null(failed.SentAtUtc);
+        Assert.False(string.IsNullOrWhiteSpace(failed.LastError), "No error recorded for the failed attempt");
+        Assert.Equal(OutboxEmailStatus.Pending, failed.StatusAt(DateTime.UtcNow));
+        var pendingPage = await session.GetAsync($"/dev/outbox?id={failed.Id}");
+        Assert.Equal("pending", pendingPage.Document.QuerySelector("#outbox-status")?.TextContent.Trim());
+        Assert.False(string.IsNullOrWhiteSpace(pendingPage.Document.QuerySelector("#outbox-error")?.TextContent),
+            "The dev outbox shows no error: " + WebSession.Excerpt(pendingPage));
+
+        // The server comes up on the configured port.
+        await using var sink = new SmtpSink();
+        await using var relay = new LoopbackRelay(port, sink.Port);
+        await EmailDelivery.WaitForAsync(() => Task.FromResult(sink.Messages.Count > 0), "the email to reach the SMTP server", TimeSpan.FromSeconds(30));
+        var sent = await EmailDelivery.WaitForEmailAsync(factory, email, e => e.SentAtUtc is not null, "the email to be marked sent");
+
+        Assert.True(sent.Attempts >= 2, $"Sent at attempt {sent.Attempts}, after a failure");
+        Assert.Null(sent.LastError);
+        Assert.Equal(OutboxEmailStatus.Sent, sent.StatusAt(DateTime.UtcNow));
+        var sentPage = await session.GetAsync($"/dev/outbox?id={sent.Id}");
+        Assert.Equal("sent", sentPage.Document.QuerySelector("#outbox-status")?.TextContent.Trim());
+        Assert.Null(sentPage.Document.QuerySelector("#outbox-error"));
+
+        // Once, and only once.
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        var message = Assert.Single(sink.Messages);
+        Assert.Equal([email], message.Recipients);
+    }
+
+    [ProviderFact]
+    public async Task An_email_is_given_up_after_the_last_attempt_and_kept()
+    {
+        await using var factory = EmailDelivery.WithSmtpServer(NewFactory(), EmailDelivery.FreePort())
+            .WithSetting("Email:Delivery:RetryDelay", "00:00:00.001");
+        var email = AccountFlows.UniqueEmail("give-up");
+        using var session = factory.CreateSession();
+
+        var registered = await AccountFlows.RegisterAsync(session, email, AccountFlows.GoodPassword);
+
+        EmailDelivery.AssertWentToCheckYourEmail(registered, await WebSession.ReadAsync(registered));
+        var failed = await EmailDelivery.WaitForEmailAsync(factory, email, e => e.Attempts >= OutboxEmail.MaxAttempts,
+            $"{OutboxEmail.MaxAttempts} attempts", TimeSpan.FromSeconds(30));
+        Assert.Equal(OutboxEmailStatus.Failed, failed.StatusAt(DateTime.UtcNow));
+        Assert.Null(failed.SentAtUtc);
+        Assert.False(string.IsNullOrWhiteSpace(failed.LastError));
+        var page = await session.GetAsync($"/dev/outbox?id={failed.Id}");
+        Assert.Equal("failed", page.Document.QuerySelector("#outbox-status")?.TextContent.Trim());
+
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var later = Assert.Single(await factory.OutboxEmailsToAsync(email));
+        Assert.Equal(OutboxEmail.MaxAttempts, later.Attempts);
+    }
+
+    [ProviderFact]
+    public async Task Without_an_smtp_server_emails_stay_unsent_in_the_dev_outbox()
+    {
+        await using var factory = NewFactory();
+        var email = AccountFlows.UniqueEmail("kept");
+        using var session = factory.CreateSession();
+
+        var registered = await AccountFlows.RegisterAsync(session, email, AccountFlows.GoodPassword);
+
+        EmailDelivery.AssertWentToCheckYourEmail(registered, await WebSession.ReadAsync(registered));
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        var kept = Assert.Single(await factory.OutboxEmailsToAsync(email));
+        Assert.Null(kept.SentAtUtc);
+        Assert.Equal(0, kept.Attempts);
+        Assert.Null(kept.LastError);
+        var page = await session.GetAsync($"/dev/outbox?id={kept.Id}");
+        Assert.Equal(email, page.Document.QuerySelector("#outbox-to")?.TextContent);
+        Assert.Null(page.Document.QuerySelector("#outbox-status"));
+        Assert.Empty(page.Document.QuerySelectorAll(".outbox-status"));
+    }
+
+    public sealed class OnSqlite : EmailDeliveryTests
+    {
+        protected override AppFactory NewFactory() => new SqliteAppFactory();
+    }
+
+    public sealed class OnPostgres : EmailDeliveryTests, IRunsOnPostgres
+    {
+        protected override AppFactory NewFactory() => new PostgresAppFactory();
+    }
+}
+
+/// <summary><c>Email:Delivery:RetryDelay</c> and the waits that grow from it.</summary>
+public sealed class EmailDeliverySettingsTests
+{
+    [Fact]
+    public void Waits_grow_from_the_retry_delay_to_an_hour()
+    {
+        var settings = Read(new Dictionary<string, string?>());
+
+        Assert.Equal(TimeSpan.FromSeconds(10), settings.RetryDelay);
+        Assert.Equal(
+            [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10),
+             TimeSpan.FromHours(1), TimeSpan.FromHours(1), TimeSpan.FromHours(1), TimeSpan.FromHours(1), TimeSpan.FromHours(1)],
+            Enumerable.Range(1, OutboxEmail.MaxAttempts - 1).Select(settings.RetryDelayAfter));
+        // The last retry still comes well before the links in the email expire.
+        var total = Enumerable.Range(1, OutboxEmail.MaxAttempts - 1).Aggregate(TimeSpan.Zero, (sum, n) => sum + settings.RetryDelayAfter(n));
+        Assert.True(total < OutboxEmail.MaxAge, $"Retries span {total}");
+    }
+
+    [Fact]
+    public void A_retry_delay_scales_every_wait()
+    {
+        var settings = Read(new Dictionary<string, string?> { ["Email:Delivery:RetryDelay"] = "00:00:00.200" });
+
+        Assert.Equal(TimeSpan.FromMilliseconds(200), settings.RetryDelayAfter(1));
+        Assert.Equal(TimeSpan.FromMilliseconds(600), settings.RetryDelayAfter(2));
+        Assert.False(settings.SendsMail);
+    }
+
+    [Theory]
+    [InlineData("soon")]
+    [InlineData("00:00:00")]
+    [InlineData("-00:00:10")]
+    [InlineData("02:00:00")]
+    public void An_unusable_retry_delay_is_a_configuration_error_naming_it(string value)
+    {
+        var error = Assert.Throws<ConfigurationError>(() => Read(new Dictionary<string, string?> { ["Email:Delivery:RetryDelay"] = value }));
+
+        Assert.Equal("Email:Delivery:RetryDelay", error.Setting);
+        Assert.Contains(value, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unusable_retry_delay_stops_start_up_with_one_line_naming_it()
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("saasstarter-test-");
+        try
+        {
+            var result = await AppProcess.RunAsync([], new Dictionary<string, string>
+            {
+                ["Database__Provider"] = "Sqlite",
+                ["ConnectionStrings__Default"] = "",
+                ["Database__DataDirectory"] = dataDirectory.FullName,
+                ["Email__Delivery__RetryDelay"] = "soon",
+            }, TimeSpan.FromSeconds(20));
+
+            Assert.False(result.TimedOut, result.ToString());
+            Assert.True(result.ExitCode != 0, result.ToString());
+            Assert.Contains("Email:Delivery:RetryDelay", Assert.Single(result.ErrorLines));
+        }
+        finally
+        {
+            dataDirectory.Delete(recursive: true);
+        }
+    }
+
+    private static EmailDeliverySettings Read(Dictionary<string, string?> settings) =>
+        EmailDeliverySettings.Read(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+}
+
+/// <summary>What the email delivery tests share: SMTP settings, a free port, and waiting with a bound.</summary>
+internal static class EmailDelivery
+{
+    public const string Sender = "no-reply@saasstarter.test";
+
+    private static readonly TimeSpan DefaultPatience = TimeSpan.FromSeconds(15);
+
+    public static T WithSmtpServer<T>(T factory, int port) where T : AppFactory
+    {
+        factory.WithSetting("Email:Smtp:Host", "127.0.0.1")
+            .WithSetting("Email:Smtp:Port", port.ToString(CultureInfo.InvariantCulture))
+            .WithSetting("Email:Smtp:From", $"SaasStarter <{Sender}>")
+            .WithSetting("Email:Smtp:StartTls", "false");
+        return factory;
+    }
+
+    /// <summary>A loopback port that nothing listens on (bound, then released), for a server that is down or comes later.</summary>
+    public static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>Register's usual answer: a redirect to the "check your email" page, whatever the mail server does.</summary>
+    public static void AssertWentToCheckYourEmail(HttpResponseMessage registered, WebPage page)
+    {
+        Assert.True(WebSession.IsRedirect(registered.StatusCode),
+            $"Register answered {(int)registered.StatusCode}: {WebSession.Excerpt(page)}");
+        Assert.Contains("/Identity/Account/RegisterConfirmation", registered.Headers.Location?.ToString() ?? "", StringComparison.Ordinal);
+    }
+
+    /// <summary>The one email to <paramref name="to"/>, once it satisfies <paramref name="done"/>.</summary>
+    public static async Task<OutboxEmail> WaitForEmailAsync(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> app, string to,
+        Func<OutboxEmail, bool> done, string what, TimeSpan? patience = null)
+    {
+        OutboxEmail? last = null;
+        await WaitForAsync(async () =>
+        {
+            last = Assert.Single(await app.OutboxEmailsToAsync(to));
+            return done(last);
+        }, what, patience ?? DefaultPatience, () => last is null ? "no email" : Describe(last));
+        return last!;
+    }
+
+    public static async Task WaitForAsync(Func<Task<bool>> condition, string what, TimeSpan patience, Func<string>? state = null)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(clock.Elapsed < patience, $"Waited {patience.TotalSeconds} s for {what}; {state?.Invoke() ?? "not yet"}");
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
+    }
+
+    private static string Describe(OutboxEmail email) =>
+        $"the email has Attempts={email.Attempts}, SentAtUtc={email.SentAtUtc:O}, NextAttemptAtUtc={email.NextAttemptAtUtc:O}, LastError={email.LastError}";
+}
+
+/// <summary>
+/// Listens on a chosen loopback port and relays every connection to another one: the test's <see cref="SmtpSink"/>
+/// (which picks its own port) answering on the port the app was configured with before the sink existed.
+/// </summary>
+internal sealed class LoopbackRelay : IAsyncDisposable
+{
+    private readonly TcpListener listener;
+    private readonly int target;
+    private readonly CancellationTokenSource stop = new();
+    private readonly List<Task> relays = [];
+    private readonly Task accepting;
+
+    public LoopbackRelay(int port, int target)
+    {
+        this.target = target;
+        listener = new TcpListener(IPAddress.Loopback, port);
+        listener.Start();
+        accepting = AcceptAsync();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await listener.AcceptTcpClientAsync(stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+            lock (relays) relays.Add(RelayAsync(client));
+        }
+    }
+
+    private async Task RelayAsync(TcpClient client)
+    {
+        using var upstream = new TcpClient();
+        using (client)
+        {
+            try
+            {
+                await upstream.ConnectAsync(IPAddress.Loopback, target, stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException)
+            {
+                return;
+            }
+            var toServer = PumpAsync(client.GetStream(), upstream.GetStream());
+            var toClient = PumpAsync(upstream.GetStream(), client.GetStream());
+            await Task.WhenAny(toServer, toClient);
+            // One side hung up: hang up the other, and let both pumps end.
+            client.Close();
+            upstream.Close();
+            await Task.WhenAll(toServer, toClient);
+        }
+    }
+
+    private async Task PumpAsync(NetworkStream from, NetworkStream to)
+    {
+        try
+        {
+            await from.CopyToAsync(to, stop.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+        {
+            // The connection ended.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        listener.Stop();
+        await accepting;
+        Task[] running;
+        lock (relays) running = [.. relays];
+        await Task.WhenAll(running);
+        stop.Dispose();
+    }
+}
