@@ -25,24 +25,12 @@ public sealed class SetupModel(OperatorSetup setup, SetupToken setupToken, UserM
 
     public bool TokenValid { get; private set; }
 
-    public sealed class InputModel
+    public sealed class InputModel : PasswordChoice
     {
         [Required(ErrorMessage = "Enter the operator's email address.")]
         [EmailAddress(ErrorMessage = "Enter a valid email address.")]
         [Display(Name = "Email")]
         public string Email { get; set; } = "";
-
-        [Required(ErrorMessage = "Choose a password.")]
-        [MinLength(PasswordRules.MinLength, ErrorMessage = PasswordRules.TooShort)]
-        [MaxLength(PasswordRules.MaxLength, ErrorMessage = PasswordRules.TooLong)]
-        [DataType(DataType.Password)]
-        [Display(Name = "Password")]
-        public string Password { get; set; } = "";
-
-        [DataType(DataType.Password)]
-        [Display(Name = "Confirm password")]
-        [Compare(nameof(Password), ErrorMessage = PasswordRules.Mismatch)]
-        public string ConfirmPassword { get; set; } = "";
     }
 
     public async Task<IActionResult> OnGetAsync()

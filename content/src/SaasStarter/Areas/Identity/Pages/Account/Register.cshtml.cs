@@ -35,24 +35,12 @@ public sealed class RegisterModel(
 
     public string? ReturnUrl { get; private set; }
 
-    public sealed class InputModel
+    public sealed class InputModel : PasswordChoice
     {
         [Required(ErrorMessage = "Enter your email address.")]
         [EmailAddress(ErrorMessage = "Enter a valid email address.")]
         [Display(Name = "Email")]
         public string Email { get; set; } = "";
-
-        [Required(ErrorMessage = "Choose a password.")]
-        [MinLength(PasswordRules.MinLength, ErrorMessage = PasswordRules.TooShort)]
-        [MaxLength(PasswordRules.MaxLength, ErrorMessage = PasswordRules.TooLong)]
-        [DataType(DataType.Password)]
-        [Display(Name = "Password")]
-        public string Password { get; set; } = "";
-
-        [DataType(DataType.Password)]
-        [Display(Name = "Confirm password")]
-        [Compare(nameof(Password), ErrorMessage = PasswordRules.Mismatch)]
-        public string ConfirmPassword { get; set; } = "";
     }
 
     public void OnGet(string? returnUrl = null) => ReturnUrl = returnUrl;

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Identity.UI.Services;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SaasStarter.Accounts.Email;
@@ -11,10 +10,10 @@ namespace SaasStarter.Areas.Identity.Pages.Account;
 /// says nothing about which emails have accounts. In Development without SMTP it points to the dev outbox.
 /// </summary>
 [AllowAnonymous]
-public sealed class RegisterConfirmationModel(IWebHostEnvironment environment, IEmailSender emailSender) : PageModel
+public sealed class RegisterConfirmationModel(IWebHostEnvironment environment, EmailDeliverySettings delivery) : PageModel
 {
     public string Email { get; private set; } = "";
-    public bool ShowDevOutbox => environment.IsDevelopment() && emailSender is OutboxEmailSender;
+    public bool ShowDevOutbox => environment.IsDevelopment() && !delivery.SendsMail;
 
     public IActionResult OnGet(string? email = null)
     {

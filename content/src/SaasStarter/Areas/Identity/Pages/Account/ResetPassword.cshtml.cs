@@ -23,24 +23,12 @@ public sealed class ResetPasswordModel(UserManager<AppUser> users) : PageModel
     /// <summary>False when the page was opened without the code from the email.</summary>
     public bool HasCode { get; private set; } = true;
 
-    public sealed class InputModel
+    public sealed class InputModel : PasswordChoice
     {
         [Required(ErrorMessage = "Enter your email address.")]
         [EmailAddress(ErrorMessage = "Enter a valid email address.")]
         [Display(Name = "Email")]
         public string Email { get; set; } = "";
-
-        [Required(ErrorMessage = "Choose a new password.")]
-        [MinLength(PasswordRules.MinLength, ErrorMessage = PasswordRules.TooShort)]
-        [MaxLength(PasswordRules.MaxLength, ErrorMessage = PasswordRules.TooLong)]
-        [DataType(DataType.Password)]
-        [Display(Name = "New password")]
-        public string Password { get; set; } = "";
-
-        [DataType(DataType.Password)]
-        [Display(Name = "Confirm new password")]
-        [Compare(nameof(Password), ErrorMessage = PasswordRules.Mismatch)]
-        public string ConfirmPassword { get; set; } = "";
 
         [Required]
         public string Code { get; set; } = "";

@@ -21,24 +21,12 @@ public sealed class ChangePasswordModel(
     [TempData]
     public string? StatusMessage { get; set; }
 
-    public sealed class InputModel
+    public sealed class InputModel : NewPasswordChoice
     {
         [Required(ErrorMessage = "Enter your current password.")]
         [DataType(DataType.Password)]
         [Display(Name = "Current password")]
         public string OldPassword { get; set; } = "";
-
-        [Required(ErrorMessage = "Choose a new password.")]
-        [MinLength(PasswordRules.MinLength, ErrorMessage = PasswordRules.TooShort)]
-        [MaxLength(PasswordRules.MaxLength, ErrorMessage = PasswordRules.TooLong)]
-        [DataType(DataType.Password)]
-        [Display(Name = "New password")]
-        public string NewPassword { get; set; } = "";
-
-        [DataType(DataType.Password)]
-        [Display(Name = "Confirm new password")]
-        [Compare(nameof(NewPassword), ErrorMessage = PasswordRules.Mismatch)]
-        public string ConfirmPassword { get; set; } = "";
     }
 
     public async Task<IActionResult> OnGetAsync()

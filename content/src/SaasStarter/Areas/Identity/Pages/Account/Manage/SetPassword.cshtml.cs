@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -21,20 +20,7 @@ public sealed class SetPasswordModel(UserManager<AppUser> users, SignInManager<A
     [TempData]
     public string? StatusMessage { get; set; }
 
-    public sealed class InputModel
-    {
-        [Required(ErrorMessage = "Choose a password.")]
-        [MinLength(PasswordRules.MinLength, ErrorMessage = PasswordRules.TooShort)]
-        [MaxLength(PasswordRules.MaxLength, ErrorMessage = PasswordRules.TooLong)]
-        [DataType(DataType.Password)]
-        [Display(Name = "New password")]
-        public string NewPassword { get; set; } = "";
-
-        [DataType(DataType.Password)]
-        [Display(Name = "Confirm new password")]
-        [Compare(nameof(NewPassword), ErrorMessage = PasswordRules.Mismatch)]
-        public string ConfirmPassword { get; set; } = "";
-    }
+    public sealed class InputModel : NewPasswordChoice;
 
     public async Task<IActionResult> OnGetAsync()
     {
