@@ -1,3 +1,4 @@
+using SaasStarter.Hosting;
 using Scalar.AspNetCore;
 
 namespace SaasStarter.Api;
@@ -44,7 +45,7 @@ public static class ApiModule
 
         app.MapOpenApi();
         app.MapScalarApiReference(options => options
-            .WithTitle("SaasStarter API")
+            .WithTitle($"{Product.Name} API")
             .DisableDefaultFonts());
         return app;
     }

@@ -1,4 +1,5 @@
 using System.Reflection;
+using SaasStarter.Hosting;
 
 namespace SaasStarter.Api;
 
@@ -9,7 +10,7 @@ internal sealed class ServerInfoApi : IApiModule
 
     public void MapEndpoints(RouteGroupBuilder v1) =>
         v1.MapGet("/", () => TypedResults.Ok(new ServerInfo(
-                Name: "SaasStarter",
+                Name: Product.Name,
                 Version: typeof(ServerInfoApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0",
                 ApiVersion: "v1",
                 OpenApi: "/openapi/v1.json",

@@ -47,7 +47,7 @@ public abstract class HealthAndApiTests(AppFactory factory)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         var info = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("SaasStarter", info.GetProperty("name").GetString());
+        Assert.Equal(SaasStarter.Hosting.Product.Name, info.GetProperty("name").GetString());
         Assert.Equal("v1", info.GetProperty("apiVersion").GetString());
         Assert.False(string.IsNullOrEmpty(info.GetProperty("version").GetString()));
         Assert.Equal("/openapi/v1.json", info.GetProperty("openApi").GetString());

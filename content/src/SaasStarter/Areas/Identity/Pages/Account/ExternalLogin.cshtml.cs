@@ -133,7 +133,7 @@ public sealed class ExternalLoginModel(
             values: new { area = "Identity", userId, code })!);
 
         await emailSender.SendEmailAsync(email, "Confirm your email",
-            $"<p>Welcome to SaasStarter!</p>" +
+            $"<p>Welcome to {Product.Name}!</p>" +
             $"<p>Please confirm your account by <a href='{HtmlEncoder.Default.Encode(link)}'>clicking here</a>.</p>" +
             $"<p>If you didn't create an account, you can ignore this email.</p>");
     }

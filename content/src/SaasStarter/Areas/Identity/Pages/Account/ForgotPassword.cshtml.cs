@@ -53,7 +53,7 @@ public sealed class ForgotPasswordModel(
                 values: new { area = "Identity", code })!);
 
             await emailSender.SendEmailAsync(user.Email!, "Reset your password",
-                $"<p>Someone asked to reset the password of your SaasStarter account.</p>" +
+                $"<p>Someone asked to reset the password of your {Product.Name} account.</p>" +
                 $"<p>To choose a new password, <a href='{HtmlEncoder.Default.Encode(link)}'>click here</a>.</p>" +
                 $"<p>If it wasn't you, you can ignore this email: your password stays as it is.</p>");
         }

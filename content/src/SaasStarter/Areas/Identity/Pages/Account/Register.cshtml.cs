@@ -121,7 +121,7 @@ public sealed class RegisterModel(
         var resetLink = publicOrigin.Link(Url.Page("/Account/ForgotPassword", pageHandler: null, values: new { area = "Identity" })!);
 
         await emailSender.SendEmailAsync(ownerEmail, AccountExistsSubject,
-            $"<p>Someone tried to create a SaasStarter account with this email address, but it already has one.</p>" +
+            $"<p>Someone tried to create an account on {Product.Name} with this email address, but it already has one.</p>" +
             $"<p>If it was you, <a href='{HtmlEncoder.Default.Encode(signInLink)}'>sign in</a> " +
             $"or <a href='{HtmlEncoder.Default.Encode(resetLink)}'>reset your password</a> if you forgot it.</p>" +
             $"<p>If it wasn't you, you can ignore this email: nothing has changed on your account.</p>");
@@ -142,7 +142,7 @@ public sealed class RegisterModel(
         var href = HtmlEncoder.Default.Encode(link);
 
         await emailSender.SendEmailAsync(email, "Confirm your email",
-            $"<p>Welcome to SaasStarter!</p>" +
+            $"<p>Welcome to {Product.Name}!</p>" +
             $"<p>Please confirm your account by <a href='{href}'>clicking here</a>.</p>" +
             $"<p>If you didn't create an account, you can ignore this email.</p>");
     }

@@ -58,7 +58,7 @@ public sealed class ResendEmailConfirmationModel(
                 values: new { area = "Identity", userId, code })!);
 
             await emailSender.SendEmailAsync(user.Email!, "Confirm your email",
-                $"<p>Please confirm your SaasStarter account by <a href='{HtmlEncoder.Default.Encode(link)}'>clicking here</a>.</p>" +
+                $"<p>Please confirm your {Product.Name} account by <a href='{HtmlEncoder.Default.Encode(link)}'>clicking here</a>.</p>" +
                 $"<p>If you didn't ask for this email, you can ignore it.</p>");
         }
         Sent = true;

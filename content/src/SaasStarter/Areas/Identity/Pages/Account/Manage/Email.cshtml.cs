@@ -77,7 +77,7 @@ public sealed class EmailModel(
             values: new { area = "Identity", userId, email = newEmail, code })!);
 
         await emailSender.SendEmailAsync(newEmail, "Confirm your new email",
-            $"<p>To use this address for your SaasStarter account, <a href='{HtmlEncoder.Default.Encode(link)}'>confirm it here</a>.</p>" +
+            $"<p>To use this address for your {Product.Name} account, <a href='{HtmlEncoder.Default.Encode(link)}'>confirm it here</a>.</p>" +
             $"<p>If you didn't ask for this, you can ignore this email.</p>");
 
         StatusMessage = "Confirmation link to change email sent. Please check your email.";
@@ -105,7 +105,7 @@ public sealed class EmailModel(
             values: new { area = "Identity", userId, code })!);
 
         await emailSender.SendEmailAsync(email, "Confirm your email",
-            $"<p>Please confirm your SaasStarter account by <a href='{HtmlEncoder.Default.Encode(link)}'>clicking here</a>.</p>" +
+            $"<p>Please confirm your {Product.Name} account by <a href='{HtmlEncoder.Default.Encode(link)}'>clicking here</a>.</p>" +
             $"<p>If you didn't ask for this email, you can ignore it.</p>");
 
         StatusMessage = "Verification email sent. Please check your email.";
