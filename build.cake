@@ -93,4 +93,72 @@ Task("AcceptSnapshots")
     if (received.Count == 0) Information("No received snapshots: nothing to accept.");
 });
 
+Task("Bench")
+    .Description("Publishes the app, starts it like the container, and measures start-up, memory and throughput with wrk.")
+    .Does(() =>
+{
+    var bench = artifacts.Combine("bench");
+    CleanDirectory(bench);
+    var publish = bench.Combine("app");
+    DotNetPublish(root.CombineWithFilePath("content/src/SaasStarter/SaasStarter.csproj").FullPath,
+        new DotNetPublishSettings { Configuration = "Release", OutputDirectory = publish });
+    if (StartProcess("sh", new ProcessSettings { Arguments = "-c \"command -v wrk\"", Silent = true }) != 0)
+        throw new Exception("wrk is not installed: apt-get install -y wrk");
+
+    var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+    listener.Start();
+    var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    listener.Stop();
+    var data = bench.Combine("data");
+    EnsureDirectoryExists(data);
+    var start = new System.Diagnostics.ProcessStartInfo("dotnet", $"\"{publish}/SaasStarter.dll\"") { RedirectStandardOutput = true, RedirectStandardError = true };
+    // The Dockerfile's environment, with a free port and a fresh data folder.
+    start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+    start.Environment["ASPNETCORE_HTTP_PORTS"] = port.ToString();
+    start.Environment["Database__DataDirectory"] = data.FullPath;
+    start.Environment["App__PublicUrl"] = $"http://127.0.0.1:{port}";
+    start.Environment["Logging__LogLevel__Default"] = "Warning";
+
+    var baseUrl = $"http://127.0.0.1:{port}";
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    using var app = System.Diagnostics.Process.Start(start);
+    var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+    app.OutputDataReceived += (_, e) => { if (e.Data is not null) log.Enqueue(e.Data); };
+    app.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.Enqueue(e.Data); };
+    app.BeginOutputReadLine();
+    app.BeginErrorReadLine();
+    try
+    {
+        using var http = new System.Net.Http.HttpClient();
+        while (true)
+        {
+            if (app.HasExited || clock.Elapsed > TimeSpan.FromSeconds(60))
+                throw new Exception("/health/ready did not answer 200:\n" + string.Join("\n", log.TakeLast(20)));
+            try { if (http.GetAsync(baseUrl + "/health/ready").GetAwaiter().GetResult().IsSuccessStatusCode) break; } catch (System.Net.Http.HttpRequestException) { }
+            System.Threading.Thread.Sleep(50);
+        }
+        var ready = clock.Elapsed;
+        Func<long> rss = () => long.Parse(System.IO.File.ReadLines($"/proc/{app.Id}/status").First(l => l.StartsWith("VmRSS:"))["VmRSS:".Length..].Trim().Split(' ')[0]) / 1024;
+        var rows = new List<string> { $"| start to first 200 from /health/ready (fresh SQLite, migrations included) | {ready.TotalMilliseconds:0} ms |", $"| resident memory after start | {rss()} MiB |" };
+        foreach (var path in new[] { "/health/live", "/api/v1/", "/" })
+        {
+            IEnumerable<string> output;
+            StartProcess("wrk", new ProcessSettings { Arguments = $"-t2 -c16 -d10s --latency {baseUrl}{path}", RedirectStandardOutput = true }, out output);
+            var lines = output.ToList();
+            var rps = lines.FirstOrDefault(l => l.StartsWith("Requests/sec:"))?.Split(':')[1].Trim() ?? "?";
+            var p99 = lines.FirstOrDefault(l => l.TrimStart().StartsWith("99%"))?.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1] ?? "?";
+            var errors = lines.FirstOrDefault(l => l.Contains("Non-2xx") || l.Contains("Socket errors"))?.Trim() ?? "no errors";
+            rows.Add($"| GET {path}: wrk -t2 -c16 -d10s | {rps} req/s, p99 {p99}, {errors} |");
+        }
+        rows.Add($"| resident memory after load | {rss()} MiB |");
+        var table = string.Join("\n", new[] { "| measure | result |", "|---|---|" }.Concat(rows));
+        System.IO.File.WriteAllText(bench.CombineWithFilePath("results.md").FullPath, table + "\n");
+        Information(table);
+    }
+    finally
+    {
+        app.Kill(entireProcessTree: true);
+    }
+});
+
 RunTarget(target);
