@@ -1,8 +1,11 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using SaasStarter.Accounts.Email;
+using SaasStarter.Data;
 using SaasStarter.Hosting;
 using SaasStarter.Tests.Infrastructure;
 
@@ -101,6 +104,100 @@ public abstract class EmailDeliveryTests
         Assert.Empty(page.Document.QuerySelectorAll(".outbox-status"));
     }
 
+    /// <summary>
+    /// The compose sample runs two replicas on one database: both deliver, and each email must leave once. Both wake
+    /// at the same moment on the same 20 due emails, the worst case for a race.
+    /// </summary>
+    [ProviderFact]
+    public async Task Two_replicas_on_one_database_send_each_email_exactly_once()
+    {
+        const int count = 20;
+        await using var sink = new SmtpSink();
+        await using var first = EmailDelivery.WithSmtpServer(NewFactory(), sink.Port);
+        _ = first.Services; // started and migrated before the second replica starts on the same database
+        await using var second = EmailDelivery.OnSameDatabase(NewFactory(), first);
+        _ = second.Services;
+        var recipients = Enumerable.Range(1, count).Select(i => AccountFlows.UniqueEmail($"replica-{i}")).ToList();
+
+        var queued = await EmailDelivery.QueueAsync(first, recipients);
+        EmailDelivery.Wake(first, second);
+
+        await EmailDelivery.WaitForAsync(async () => (await EmailDelivery.ReloadAsync(first, queued)).All(e => e.SentAtUtc is not null),
+            "every email to be marked sent", TimeSpan.FromSeconds(30), () => $"{sink.Messages.Count} message(s) at the server");
+        await Task.Delay(TimeSpan.FromMilliseconds(500)); // a late duplicate would arrive now
+        var received = sink.Messages.SelectMany(m => m.Recipients).GroupBy(to => to).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(recipients.Order(), received.Keys.Order());
+        Assert.All(received, pair => Assert.True(pair.Value == 1, $"{pair.Key} received {pair.Value} times"));
+        Assert.Equal(count, sink.Messages.Count);
+        var sent = await EmailDelivery.ReloadAsync(first, queued);
+        Assert.All(sent, e =>
+        {
+            Assert.Equal(1, e.Attempts);
+            Assert.Null(e.ClaimedUntilUtc);
+            Assert.Equal(OutboxEmailStatus.Sent, e.StatusAt(DateTime.UtcNow));
+        });
+    }
+
+    /// <summary>
+    /// A 5xx reply to RCPT TO (an unknown mailbox) or an address that cannot be parsed will not get better: the email is
+    /// failed at its first attempt, and the rest of the batch goes out. A 4xx reply is temporary, and retried.
+    /// </summary>
+    [ProviderFact]
+    public async Task An_email_refused_for_good_fails_at_once_and_the_rest_of_its_batch_goes_out()
+    {
+        var unknown = AccountFlows.UniqueEmail("no-such-user");
+        var busy = AccountFlows.UniqueEmail("mailbox-busy");
+        const string unparsable = "not-an-address@";
+        await using var sink = new SmtpSink(rejectRecipients: [unknown], deferRecipients: [busy]);
+        await using var factory = EmailDelivery.WithSmtpServer(NewFactory(), sink.Port)
+            .WithSetting("Email:Delivery:RetryDelay", "00:00:00.050");
+        _ = factory.Services;
+        var good = Enumerable.Range(1, 4).Select(i => AccountFlows.UniqueEmail($"good-{i}")).ToList();
+
+        var queued = await EmailDelivery.QueueAsync(factory, [good[0], unknown, good[1], unparsable, busy, good[2], good[3]]);
+        EmailDelivery.Wake(factory);
+
+        await EmailDelivery.WaitForAsync(async () =>
+        {
+            var emails = await EmailDelivery.ReloadAsync(factory, queued);
+            return emails.Count(e => e.SentAtUtc is not null) == good.Count && emails.Count(e => e.FailedAtUtc is not null) == 2
+                && emails.Single(e => e.To == busy).Attempts >= 3;
+        }, "the good emails sent, the refused ones failed, the deferred one retried", TimeSpan.FromSeconds(20),
+            () => string.Join("; ", sink.Messages.SelectMany(m => m.Recipients)));
+        await Task.Delay(TimeSpan.FromMilliseconds(500)); // ten retry delays: a retry of a failed email would come now
+
+        var byRecipient = (await EmailDelivery.ReloadAsync(factory, queued)).ToDictionary(e => e.To);
+        var refused = byRecipient[unknown];
+        Assert.Equal(1, refused.Attempts);
+        Assert.NotNull(refused.FailedAtUtc);
+        Assert.True(refused.FailedPermanently);
+        Assert.Null(refused.SentAtUtc);
+        Assert.Equal(OutboxEmailStatus.Failed, refused.StatusAt(DateTime.UtcNow));
+        Assert.Contains("550", refused.LastError, StringComparison.Ordinal);
+        Assert.Contains("no such user", refused.LastError, StringComparison.Ordinal);
+        Assert.Equal(unknown, Assert.Single(sink.RejectedRecipients, to => to == unknown));
+
+        var malformed = byRecipient[unparsable];
+        Assert.Equal(1, malformed.Attempts);
+        Assert.Equal(OutboxEmailStatus.Failed, malformed.StatusAt(DateTime.UtcNow));
+        Assert.Contains("not an email address", malformed.LastError, StringComparison.Ordinal);
+
+        var deferred = byRecipient[busy];
+        Assert.Null(deferred.FailedAtUtc);
+        Assert.Equal(OutboxEmailStatus.Pending, deferred.StatusAt(DateTime.UtcNow));
+        Assert.Contains("450", deferred.LastError, StringComparison.Ordinal);
+        Assert.True(deferred.Attempts >= 3 && sink.RejectedRecipients.Count(to => to == busy) >= deferred.Attempts,
+            $"The deferred email: {deferred.Attempts} attempts, {sink.RejectedRecipients.Count(to => to == busy)} refusals at the server");
+
+        Assert.Equal(good.Order(), sink.Messages.SelectMany(m => m.Recipients).Order());
+        Assert.All(good, to => Assert.Equal(1, byRecipient[to].Attempts));
+
+        using var session = factory.CreateSession();
+        var page = await session.GetAsync($"/dev/outbox?id={refused.Id}");
+        Assert.Equal("failed", page.Document.QuerySelector("#outbox-status")?.TextContent.Trim());
+        Assert.Contains("no such user", page.Document.QuerySelector("#outbox-error")?.TextContent ?? "", StringComparison.Ordinal);
+    }
+
     public sealed class OnSqlite : EmailDeliveryTests
     {
         protected override AppFactory NewFactory() => new SqliteAppFactory();
@@ -195,6 +292,46 @@ internal static class EmailDelivery
             .WithSetting("Email:Smtp:From", $"SaasStarter <{Sender}>")
             .WithSetting("Email:Smtp:StartTls", "false");
         return factory;
+    }
+
+    /// <summary>
+    /// <paramref name="replica"/> set up as a second replica of <paramref name="app"/>: every setting of it, so the same
+    /// database (already created by <paramref name="app"/>) and the same mail server.
+    /// </summary>
+    public static T OnSameDatabase<T>(T replica, AppFactory app) where T : AppFactory
+    {
+        foreach (var (name, value) in app.EnvironmentVariables())
+        {
+            replica.WithSetting(name.Replace("__", ":", StringComparison.Ordinal), value);
+        }
+        return replica;
+    }
+
+    /// <summary>Stores emails in the outbox directly, in one transaction, due now and in this order.</summary>
+    public static async Task<List<OutboxEmail>> QueueAsync(AppFactory app, IEnumerable<string> recipients)
+    {
+        var emails = recipients.Select(to => new OutboxEmail { To = to, Subject = "Hello", HtmlBody = $"<p>Hello {to}</p>" }).ToList();
+        await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<AppDbContext>();
+            db.OutboxEmails.AddRange(emails);
+            return await db.SaveChangesAsync();
+        });
+        return emails;
+    }
+
+    /// <summary>Wakes the delivery of every app at once, as storing an email wakes its own app's.</summary>
+    public static void Wake(params AppFactory[] apps)
+    {
+        foreach (var app in apps) app.Services.GetRequiredService<OutboxSignal>().Poke();
+    }
+
+    /// <summary>The emails as the database has them now.</summary>
+    public static Task<List<OutboxEmail>> ReloadAsync(AppFactory app, IReadOnlyCollection<OutboxEmail> emails)
+    {
+        var ids = emails.Select(e => e.Id).ToList();
+        return app.WithScopeAsync(services => services.GetRequiredService<AppDbContext>().OutboxEmails.AsNoTracking()
+            .Where(e => ids.Contains(e.Id)).ToListAsync());
     }
 
     /// <summary>A loopback port that nothing listens on (bound, then released), for a server that is down or comes later.</summary>

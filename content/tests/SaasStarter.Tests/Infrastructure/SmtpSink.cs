@@ -10,20 +10,32 @@ public sealed record SmtpMessage(string From, IReadOnlyList<string> Recipients, 
 
 /// <summary>
 /// A tiny SMTP server on 127.0.0.1 (a free port) that accepts every message and keeps it: enough of RFC 5321 for
-/// MailKit without TLS, AUTH or extensions. One connection at a time, each limited in time and size.
+/// MailKit without TLS, AUTH or extensions. It serves several connections at once (two app replicas may send
+/// together), each limited in time and size. Recipients named in <c>rejectRecipients</c> are refused for good at RCPT TO
+/// (<c>550 5.1.1 no such user</c>), as a real server refuses an unknown mailbox; those in <c>deferRecipients</c> are
+/// refused for now (<c>450 4.2.1 mailbox busy</c>), every time.
 /// </summary>
 public sealed class SmtpSink : IAsyncDisposable
 {
+    public const string NoSuchUserReply = "550 5.1.1 no such user";
+    public const string MailboxBusyReply = "450 4.2.1 mailbox busy, try again later";
+
     private const int MaxDataChars = 1 << 20;
     private static readonly TimeSpan ConnectionLimit = TimeSpan.FromSeconds(30);
 
     private readonly TcpListener listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource stop = new();
     private readonly ConcurrentQueue<SmtpMessage> messages = new();
+    private readonly ConcurrentQueue<string> rejected = new();
+    private readonly HashSet<string> rejectRecipients;
+    private readonly HashSet<string> deferRecipients;
+    private readonly List<Task> sessions = [];
     private readonly Task accepting;
 
-    public SmtpSink()
+    public SmtpSink(IEnumerable<string>? rejectRecipients = null, IEnumerable<string>? deferRecipients = null)
     {
+        this.rejectRecipients = new HashSet<string>(rejectRecipients ?? [], StringComparer.OrdinalIgnoreCase);
+        this.deferRecipients = new HashSet<string>(deferRecipients ?? [], StringComparer.OrdinalIgnoreCase);
         listener.Start();
         accepting = AcceptAsync();
     }
@@ -32,20 +44,43 @@ public sealed class SmtpSink : IAsyncDisposable
 
     public IReadOnlyList<SmtpMessage> Messages => [.. messages];
 
+    /// <summary>Every RCPT TO the sink refused (for good or for now), in order: one entry per attempt to send to such a recipient.</summary>
+    public IReadOnlyList<string> RejectedRecipients => [.. rejected];
+
     private async Task AcceptAsync()
     {
         while (!stop.IsCancellationRequested)
         {
+            TcpClient client;
             try
             {
-                using var client = await listener.AcceptTcpClientAsync(stop.Token);
+                client = await listener.AcceptTcpClientAsync(stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+            lock (sessions)
+            {
+                sessions.RemoveAll(session => session.IsCompleted);
+                sessions.Add(SessionAsync(client));
+            }
+        }
+    }
+
+    private async Task SessionAsync(TcpClient client)
+    {
+        using (client)
+        {
+            try
+            {
                 using var limit = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
                 limit.CancelAfter(ConnectionLimit);
                 await ServeAsync(client.GetStream(), limit.Token);
             }
             catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException or InvalidDataException)
             {
-                // The connection ends (or the sink stops); the next one is served afresh.
+                // The connection ends (or the sink stops); other connections go on.
             }
         }
     }
@@ -95,8 +130,18 @@ public sealed class SmtpSink : IAsyncDisposable
         return "250 OK";
     }
 
-    private static string Add(List<string> recipients, string recipient)
+    private string Add(List<string> recipients, string recipient)
     {
+        if (rejectRecipients.Contains(recipient))
+        {
+            rejected.Enqueue(recipient);
+            return NoSuchUserReply;
+        }
+        if (deferRecipients.Contains(recipient))
+        {
+            rejected.Enqueue(recipient);
+            return MailboxBusyReply;
+        }
         recipients.Add(recipient);
         return "250 OK";
     }
@@ -114,6 +159,9 @@ public sealed class SmtpSink : IAsyncDisposable
         await stop.CancelAsync();
         listener.Stop();
         await accepting;
+        Task[] running;
+        lock (sessions) running = [.. sessions];
+        await Task.WhenAll(running);
         stop.Dispose();
     }
 }

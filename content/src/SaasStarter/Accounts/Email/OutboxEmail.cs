@@ -8,7 +8,7 @@ public enum OutboxEmailStatus
     /// <summary>Not sent yet: waiting for its next attempt (or, without an SMTP server, kept for the dev outbox).</summary>
     Pending,
     Sent,
-    /// <summary>Given up: every attempt failed, or it was too old to send.</summary>
+    /// <summary>Given up: the server refused it for good, every attempt failed, or it was too old to send.</summary>
     Failed,
 }
 
@@ -17,6 +17,11 @@ public enum OutboxEmailStatus
 /// outbox), then delivered in the background by <see cref="SmtpDelivery"/> when an SMTP server is configured.
 /// Without one, rows stay unsent and the Development-only dev outbox page lists them.
 /// </summary>
+/// <remarks>
+/// Several app processes (replicas) may deliver from one database: each claims a row (<see cref="ClaimedUntilUtc"/>,
+/// a short lease) with one conditional UPDATE before sending it, so only one of them sends it. A claim that its
+/// process did not clear (it crashed) expires on its own.
+/// </remarks>
 public sealed class OutboxEmail
 {
     /// <summary>Attempts before giving up; with the default backoff the last one comes about five hours after the first.</summary>
@@ -43,41 +48,95 @@ public sealed class OutboxEmail
     /// <summary>When delivery may try this email (again); with <see cref="SentAtUtc"/> the key of the pending query.</summary>
     public DateTime NextAttemptAtUtc { get; private set; } = DateTime.UtcNow;
 
+    /// <summary>
+    /// When delivery gave up on it: a permanent failure (the server refused it for good, or its address cannot be
+    /// parsed), or the last of <see cref="MaxAttempts"/> attempts failed. Null while it may still be sent.
+    /// </summary>
+    public DateTime? FailedAtUtc { get; private set; }
+
+    /// <summary>
+    /// Set while one delivery process is sending it, until when the others leave it alone (a lease that outlasts one
+    /// send); cleared with the outcome. Also the row's concurrency token: an outcome is recorded only by the claim's holder.
+    /// </summary>
+    public DateTime? ClaimedUntilUtc { get; private set; }
+
     public OutboxEmailStatus StatusAt(DateTime nowUtc) =>
         SentAtUtc is not null ? OutboxEmailStatus.Sent
-        : Attempts >= MaxAttempts || CreatedAtUtc < nowUtc - MaxAge ? OutboxEmailStatus.Failed
+        : FailedAtUtc is not null || Attempts >= MaxAttempts || CreatedAtUtc < nowUtc - MaxAge ? OutboxEmailStatus.Failed
         : OutboxEmailStatus.Pending;
+
+    /// <summary>True when delivery gave up after a permanent failure, before running out of attempts.</summary>
+    public bool FailedPermanently => SentAtUtc is null && FailedAtUtc is not null && Attempts < MaxAttempts;
 
     public void MarkSent(DateTime nowUtc)
     {
         SentAtUtc = nowUtc;
         Attempts++;
         LastError = null;
+        ClaimedUntilUtc = null;
     }
 
-    /// <summary>Counts a failed attempt and schedules the next one <paramref name="retryIn"/> from now.</summary>
+    /// <summary>Counts a failed attempt and schedules the next one <paramref name="retryIn"/> from now (none after the last).</summary>
     public void MarkFailed(DateTime nowUtc, string error, TimeSpan retryIn)
     {
         Attempts++;
-        LastError = error.Length <= LastErrorMaxLength ? error : error[..(LastErrorMaxLength - 1)] + "…";
+        LastError = Truncate(error);
         NextAttemptAtUtc = nowUtc + retryIn;
+        ClaimedUntilUtc = null;
+        if (Attempts >= MaxAttempts) FailedAtUtc = nowUtc;
     }
 
-    /// <summary>The emails delivery should try now, oldest due first.</summary>
+    /// <summary>Counts a failed attempt that no retry can fix (a permanent failure): the email is failed at once.</summary>
+    public void MarkFailedPermanently(DateTime nowUtc, string error)
+    {
+        Attempts++;
+        LastError = Truncate(error);
+        FailedAtUtc = nowUtc;
+        ClaimedUntilUtc = null;
+    }
+
+    /// <summary>Gives the claim up without an outcome (delivery is stopping): another process may send it at once.</summary>
+    public void ReleaseClaim() => ClaimedUntilUtc = null;
+
+    /// <summary>Notes the claim that <see cref="Claimable"/> just took in the database, before the entity is attached.</summary>
+    internal void Claimed(DateTime untilUtc) => ClaimedUntilUtc = untilUtc;
+
+    private static string Truncate(string error) =>
+        error.Length <= LastErrorMaxLength ? error : error[..(LastErrorMaxLength - 1)] + "…";
+
+    /// <summary>The emails delivery should try now, oldest due first: unsent, not given up, not claimed by a live claim.</summary>
     internal static IQueryable<OutboxEmail> Due(IQueryable<OutboxEmail> emails, DateTime nowUtc)
     {
         var oldest = nowUtc - MaxAge;
         return emails
-            .Where(e => e.SentAtUtc == null && e.NextAttemptAtUtc <= nowUtc && e.Attempts < MaxAttempts && e.CreatedAtUtc > oldest)
+            .Where(e => e.SentAtUtc == null && e.FailedAtUtc == null && e.NextAttemptAtUtc <= nowUtc && e.Attempts < MaxAttempts
+                && e.CreatedAtUtc > oldest && (e.ClaimedUntilUtc == null || e.ClaimedUntilUtc < nowUtc))
             .OrderBy(e => e.NextAttemptAtUtc)
             .ThenBy(e => e.Id);
     }
 
-    /// <summary>The emails delivery will try later (the next of them sets how long it sleeps).</summary>
+    /// <summary>
+    /// The emails delivery will try later (the next of them sets how long it sleeps). Rows another process has
+    /// claimed are its business: when a claim expires instead, the next poll finds the row.
+    /// </summary>
     internal static IQueryable<OutboxEmail> Waiting(IQueryable<OutboxEmail> emails, DateTime nowUtc)
     {
         var oldest = nowUtc - MaxAge;
-        return emails.Where(e => e.SentAtUtc == null && e.Attempts < MaxAttempts && e.CreatedAtUtc > oldest);
+        return emails.Where(e => e.SentAtUtc == null && e.FailedAtUtc == null && e.Attempts < MaxAttempts && e.CreatedAtUtc > oldest
+            && (e.ClaimedUntilUtc == null || e.ClaimedUntilUtc < nowUtc));
+    }
+
+    /// <summary>
+    /// The row of <paramref name="email"/> if it is still as delivery read it (same attempt count: nobody tried it
+    /// meanwhile), unsent, not given up, and free or its claim expired. Claiming is one UPDATE of this query: the
+    /// database applies it to the row at most once among concurrent claimers, so at most one of them sees 1 row affected.
+    /// </summary>
+    internal static IQueryable<OutboxEmail> Claimable(IQueryable<OutboxEmail> emails, OutboxEmail email, DateTime nowUtc)
+    {
+        var id = email.Id;
+        var attempts = email.Attempts;
+        return emails.Where(e => e.Id == id && e.Attempts == attempts && e.SentAtUtc == null && e.FailedAtUtc == null
+            && (e.ClaimedUntilUtc == null || e.ClaimedUntilUtc < nowUtc));
     }
 }
 
@@ -91,5 +150,7 @@ internal sealed class OutboxEmailConfiguration : IEntityTypeConfiguration<Outbox
         email.HasIndex(e => e.CreatedAtUtc);
         // The pending query: unsent rows (SentAtUtc IS NULL), by when they are due.
         email.HasIndex(e => new { e.SentAtUtc, e.NextAttemptAtUtc });
+        // Recording an outcome checks the claim is still the one taken (UPDATE ... WHERE "ClaimedUntilUtc" = @claim).
+        email.Property(e => e.ClaimedUntilUtc).IsConcurrencyToken();
     }
 }

@@ -19,8 +19,9 @@ internal sealed class SmtpMailer(SmtpSettings settings) : IAsyncDisposable
 
     public async Task SendAsync(OutboxEmail email, CancellationToken cancel)
     {
-        if (connectFailure is not null) ExceptionDispatchInfo.Throw(connectFailure);
+        // First: an unusable address is this email's own, permanent failure, whatever the server's state.
         var message = Message(email);
+        if (connectFailure is not null) ExceptionDispatchInfo.Throw(connectFailure);
         if (!client.IsConnected)
         {
             try
@@ -46,15 +47,36 @@ internal sealed class SmtpMailer(SmtpSettings settings) : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// True when sending this email again cannot help: the server answered the envelope or the message (MAIL FROM,
+    /// RCPT TO, DATA) with a permanent 5xx reply, or the recipient is not an address. A 4xx reply, a connection,
+    /// TLS, sign-in or timeout failure is worth a retry.
+    /// </summary>
+    public static bool IsPermanent(Exception e) => e switch
+    {
+        InvalidRecipientException => true,
+        SmtpCommandException
+        {
+            ErrorCode: SmtpErrorCode.SenderNotAccepted or SmtpErrorCode.RecipientNotAccepted or SmtpErrorCode.MessageNotAccepted,
+        } refused => (int)refused.StatusCode is >= 500 and <= 599,
+        _ => false,
+    };
+
     private MimeMessage Message(OutboxEmail email)
     {
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(settings.From));
-        message.To.Add(MailboxAddress.Parse(email.To));
+        message.To.Add(Recipient(email.To));
         message.Subject = email.Subject;
         message.Body = new TextPart("html") { Text = email.HtmlBody };
         return message;
     }
+
+    /// <summary>The one address of <paramref name="to"/>, with a domain; anything else is no address to send to.</summary>
+    private static MailboxAddress Recipient(string to) =>
+        MailboxAddress.TryParse(to, out var mailbox) && mailbox.Domain.Length > 0 && mailbox.LocalPart.Length > 0
+            ? mailbox
+            : throw new InvalidRecipientException($"'{to}' is not an email address.");
 
     private async Task ConnectAsync(CancellationToken cancel)
     {
@@ -86,3 +108,6 @@ internal sealed class SmtpMailer(SmtpSettings settings) : IAsyncDisposable
         client.Dispose();
     }
 }
+
+/// <summary>The email's recipient cannot be parsed as one address: no server will take it, now or later.</summary>
+internal sealed class InvalidRecipientException(string message) : Exception(message);

@@ -23,6 +23,11 @@ public sealed record SmtpSettings(string Host, int Port, string? UserName, strin
         {
             throw new ConfigurationError("Email:Smtp:From", "is required when Email:Smtp:Host is set (e.g. \"Acme <no-reply@acme.test>\").");
         }
+        // Checked here, so a failure to build a message can only be the recipient's (a permanent failure of that email).
+        if (!MimeKit.MailboxAddress.TryParse(from, out var sender) || sender.Domain.Length == 0 || sender.LocalPart.Length == 0)
+        {
+            throw new ConfigurationError("Email:Smtp:From", $"'{from}' is not one email address (e.g. \"Acme <no-reply@acme.test>\").");
+        }
 
         var startTlsText = section["StartTls"];
         var startTls = true;
