@@ -17,7 +17,6 @@ public sealed class EmailDeliveryFailureTests
     [Theory]
     [InlineData(SmtpErrorCode.RecipientNotAccepted, 550)]
     [InlineData(SmtpErrorCode.RecipientNotAccepted, 553)]
-    [InlineData(SmtpErrorCode.SenderNotAccepted, 550)]
     [InlineData(SmtpErrorCode.MessageNotAccepted, 554)]
     [InlineData(SmtpErrorCode.MessageNotAccepted, 552)]
     public void A_5xx_reply_to_the_envelope_or_the_message_is_permanent(SmtpErrorCode code, int status)
@@ -29,9 +28,10 @@ public sealed class EmailDeliveryFailureTests
     [InlineData(SmtpErrorCode.RecipientNotAccepted, 450)]
     [InlineData(SmtpErrorCode.RecipientNotAccepted, 451)]
     [InlineData(SmtpErrorCode.SenderNotAccepted, 421)]
+    [InlineData(SmtpErrorCode.SenderNotAccepted, 550)]
     [InlineData(SmtpErrorCode.MessageNotAccepted, 452)]
     [InlineData(SmtpErrorCode.UnexpectedStatusCode, 554)]
-    public void A_4xx_reply_or_one_outside_a_transaction_is_retried(SmtpErrorCode code, int status)
+    public void A_4xx_reply_a_refused_sender_or_a_reply_outside_a_transaction_is_retried(SmtpErrorCode code, int status)
     {
         Assert.False(SmtpMailer.IsPermanent(new SmtpCommandException(code, (SmtpStatusCode)status, "later")));
     }

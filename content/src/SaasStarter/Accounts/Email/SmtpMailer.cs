@@ -52,12 +52,14 @@ internal sealed class SmtpMailer(SmtpSettings settings) : IAsyncDisposable
     /// RCPT TO, DATA) with a permanent 5xx reply, or the recipient is not an address. A 4xx reply, a connection,
     /// TLS, sign-in or timeout failure is worth a retry.
     /// </summary>
+    // A refused sender (MAIL FROM) is not: it says our Email:Smtp settings or the server are wrong, which an
+    // operator fixes, so those emails keep their retries instead of all failing for good.
     public static bool IsPermanent(Exception e) => e switch
     {
         InvalidRecipientException => true,
         SmtpCommandException
         {
-            ErrorCode: SmtpErrorCode.SenderNotAccepted or SmtpErrorCode.RecipientNotAccepted or SmtpErrorCode.MessageNotAccepted,
+            ErrorCode: SmtpErrorCode.RecipientNotAccepted or SmtpErrorCode.MessageNotAccepted,
         } refused => (int)refused.StatusCode is >= 500 and <= 599,
         _ => false,
     };
