@@ -11,8 +11,8 @@ using SaasStarter.Data;
 namespace SaasStarter.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDbContext))]
-    [Migration("20261126154107_EmailDelivery")]
-    partial class EmailDelivery
+    [Migration("20261126160039_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -244,7 +244,14 @@ namespace SaasStarter.Data.Migrations.Sqlite
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("ClaimedUntilUtc")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FailedAtUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("HtmlBody")
