@@ -3,6 +3,7 @@ using SaasStarter.Accounts.Setup;
 using SaasStarter.Api;
 using SaasStarter.Data;
 using SaasStarter.Hosting;
+using SaasStarter.Tenancy;
 
 if (args is ["healthcheck", ..])
 {
@@ -15,6 +16,7 @@ try
     builder.AddHosting();
     builder.AddData();
     builder.AddAccounts();
+    builder.AddTenancy();
     builder.AddApi();
     builder.Services.AddRazorPages();
 
@@ -29,6 +31,7 @@ try
 
     app.UseHosting();
     app.UseAuthentication();
+    app.UseTenancy();
     app.UseAuthorization();
     app.MapStaticAssets();
     app.MapHealth();

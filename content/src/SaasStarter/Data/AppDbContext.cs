@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using SaasStarter.Accounts;
 using SaasStarter.Accounts.Email;
+using SaasStarter.Tenancy;
 
 namespace SaasStarter.Data;
 
@@ -11,9 +12,16 @@ namespace SaasStarter.Data;
 /// The one context of the app. Each provider has a sealed subclass only so that its migrations can live
 /// beside the other provider's in this assembly; the model itself is defined here, once.
 /// </summary>
-public abstract class AppDbContext(DbContextOptions options)
+public abstract class AppDbContext(DbContextOptions options, ITenantContext tenant)
     : IdentityDbContext<AppUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
+    /// <summary>Read by every tenant query filter, per context instance; Guid.Empty (no rows) outside a tenant.</summary>
+    internal Guid CurrentTenantId => tenant.Tenant?.Id ?? Guid.Empty;
+
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+
+    public DbSet<Membership> Memberships => Set<Membership>();
+
     public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -22,5 +30,18 @@ public abstract class AppDbContext(DbContextOptions options)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        TenantIsolation.ApplyQueryFilters(builder, this);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        TenantIsolation.GuardChanges(this);
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        TenantIsolation.GuardChanges(this);
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 }

@@ -44,7 +44,7 @@ public sealed class SignUpJourneyTests(ITestOutputHelper output)
               console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`));
             """);
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
+        page.SetDefaultTimeout(30_000); // generous: CI runs this beside builds on two cores
         var problems = new List<string>();
         page.Console += (_, message) =>
         {
@@ -108,7 +108,9 @@ public sealed class SignUpJourneyTests(ITestOutputHelper output)
     {
         try
         {
-            await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.Equals(path, StringComparison.OrdinalIgnoreCase));
+            // The address is what counts; waiting for the next page's full load too made a busy CI machine time out.
+            await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.Equals(path, StringComparison.OrdinalIgnoreCase),
+                new() { WaitUntil = WaitUntilState.Commit });
         }
         catch (TimeoutException)
         {

@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
+using Microsoft.EntityFrameworkCore;
 using SaasStarter.Accounts;
+using SaasStarter.Data;
+using SaasStarter.Tenancy;
 
 namespace SaasStarter.Pages.Dashboard;
 
@@ -12,6 +15,7 @@ namespace SaasStarter.Pages.Dashboard;
 [Authorize]
 public sealed class IndexModel(
     UserManager<AppUser> users,
+    AppDbContext db,
     IOptions<IdentityOptions> identityOptions,
     IOptionsMonitor<CookieAuthenticationOptions> cookieOptions) : PageModel
 {
@@ -21,6 +25,7 @@ public sealed class IndexModel(
     public bool TwoFactorEnabled { get; private set; }
     public int RecoveryCodesLeft { get; private set; }
     public bool IsPlatformOperator { get; private set; }
+    public IReadOnlyList<(string Name, string Slug, TenantRole Role)> Workspaces { get; private set; } = [];
 
     /// <summary>The protections every account gets, read from the live settings rather than restated.</summary>
     public LockoutOptions Lockout => identityOptions.Value.Lockout;
@@ -41,6 +46,11 @@ public sealed class IndexModel(
         TwoFactorEnabled = user.TwoFactorEnabled;
         RecoveryCodesLeft = TwoFactorEnabled ? await users.CountRecoveryCodesAsync(user) : 0;
         IsPlatformOperator = await users.IsInRoleAsync(user, Roles.PlatformOperator);
+        var workspaces = await db.MembershipsOfUser(user.Id)
+            .Join(db.Tenants, m => m.TenantId, t => t.Id, (m, t) => new { t.Name, t.Slug, m.Role })
+            .OrderBy(w => w.Name)
+            .ToListAsync();
+        Workspaces = [.. workspaces.Select(w => (w.Name, w.Slug, w.Role))];
         return Page();
     }
 }

@@ -1,0 +1,24 @@
+namespace SaasStarter.Tenancy;
+
+public static class TenancyModule
+{
+    public static WebApplicationBuilder AddTenancy(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddMemoryCache();
+        builder.Services.AddScoped<TenantContext>();
+        builder.Services.AddScoped<ITenantContext>(services => services.GetRequiredService<TenantContext>());
+        builder.Services.AddSingleton<TenantDirectory>();
+        builder.Services.AddScoped<TenantFounding>();
+        // Every tenant page requires a signed-in user; membership itself is checked by TenantResolution.
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(options =>
+            options.Conventions.AuthorizeFolder("/Tenant").AuthorizeFolder("/Tenants"));
+        return builder;
+    }
+
+    /// <summary>After authentication (it needs the user), before authorization and the endpoints.</summary>
+    public static WebApplication UseTenancy(this WebApplication app)
+    {
+        app.UseMiddleware<TenantResolution>();
+        return app;
+    }
+}

@@ -1,0 +1,24 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace SaasStarter.Tenancy;
+
+/// <summary>A customer organisation: the unit of isolation. Platform data, so not itself tenant-owned.</summary>
+public sealed class Tenant
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public required string Name { get; set; }
+    public required string Slug { get; set; }
+    public DateTime CreatedAtUtc { get; init; } = DateTime.UtcNow;
+    public DateTime? SuspendedAtUtc { get; set; }
+}
+
+internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
+{
+    public void Configure(EntityTypeBuilder<Tenant> tenant)
+    {
+        tenant.Property(t => t.Name).HasMaxLength(TenantSlug.MaxNameLength);
+        tenant.Property(t => t.Slug).HasMaxLength(TenantSlug.MaxLength);
+        tenant.HasIndex(t => t.Slug).IsUnique();
+    }
+}

@@ -1,0 +1,31 @@
+namespace SaasStarter.Tenancy;
+
+/// <summary>
+/// The tenant the current unit of work acts for, or none. Every layer reads it from here: pages resolve it from
+/// /t/{slug}, the API will from its key, a job from its data. Nothing reads the tenant from HttpContext.
+/// </summary>
+public interface ITenantContext
+{
+    CurrentTenant? Tenant { get; }
+}
+
+/// <summary>What a request knows of its tenant: a snapshot, safe to cache and share.</summary>
+public sealed record CurrentTenant(Guid Id, string Slug, string Name, bool IsSuspended)
+{
+    public static CurrentTenant Of(Tenant tenant) => new(tenant.Id, tenant.Slug, tenant.Name, tenant.SuspendedAtUtc is not null);
+}
+
+/// <summary>Scoped: one per request (or job run). Entered once; switching tenant within a scope is a bug.</summary>
+public sealed class TenantContext : ITenantContext
+{
+    public CurrentTenant? Tenant { get; private set; }
+
+    public void Enter(CurrentTenant tenant)
+    {
+        if (Tenant is not null && Tenant.Id != tenant.Id)
+        {
+            throw new InvalidOperationException($"This scope already acts for tenant {Tenant.Slug}; it cannot switch to {tenant.Slug}.");
+        }
+        Tenant = tenant;
+    }
+}
