@@ -3,6 +3,7 @@ using SaasStarter.Accounts.Setup;
 using SaasStarter.Api;
 using SaasStarter.Data;
 using SaasStarter.Hosting;
+using SaasStarter.Pages;
 using SaasStarter.Tenancy;
 
 if (args is ["healthcheck", ..])
@@ -18,7 +19,7 @@ try
     builder.AddAccounts();
     builder.AddTenancy();
     builder.AddApi();
-    builder.Services.AddRazorPages();
+    builder.AddPages();
 
     var app = builder.Build();
     if (args is ["migrate", ..])

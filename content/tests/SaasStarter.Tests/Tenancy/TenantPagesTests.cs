@@ -25,6 +25,25 @@ public abstract class TenantPagesTests(AppFactory factory)
     }
 
     [ProviderFact]
+    public async Task The_switcher_lists_the_users_workspaces_and_offers_the_last_used_one_first()
+    {
+        using var session = await SignedInAsync("switcher");
+        var first = NewSlug("first");
+        var second = NewSlug("second");
+        await CreateWorkspaceAsync(session, "Alpha", first);
+        await CreateWorkspaceAsync(session, "Beta", second);
+
+        var inside = await session.GetAsync($"/t/{second}");
+        var menu = inside.Document.QuerySelectorAll("#workspace-switcher .dropdown-item").Select(a => a.GetAttribute("href")).ToList();
+        Assert.Contains($"/t/{first}", menu);
+        Assert.Contains($"/t/{second}", menu);
+        Assert.Equal("Beta", inside.Document.QuerySelector("#workspace-switcher-toggle")?.TextContent.Trim());
+
+        var elsewhere = await session.GetAsync("/dashboard");
+        Assert.Equal($"/t/{second}", elsewhere.Document.QuerySelector("#workspace-last-used")?.GetAttribute("href"));
+    }
+
+    [ProviderFact]
     public async Task Member_of_other_tenant_gets_404_like_an_unknown_slug()
     {
         using var owner = await SignedInAsync("owner-a");
