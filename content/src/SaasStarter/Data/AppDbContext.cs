@@ -18,6 +18,15 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext tena
     /// <summary>Read by every tenant query filter, per context instance; Guid.Empty (no rows) outside a tenant.</summary>
     internal Guid CurrentTenantId => tenant.Tenant?.Id ?? Guid.Empty;
 
+    /// <summary>
+    /// PostgreSQL row-level security: the user whose memberships <see cref="PlatformQueries.MembershipsOfUser"/> reads
+    /// across tenants; sent as <c>app.user_id</c> when a connection opens (<see cref="TenantConnectionSettings"/>).
+    /// </summary>
+    internal Guid? MembershipsUserId { get; set; }
+
+    /// <summary>Why this context acts for the platform across tenants, or null; set only by <see cref="PlatformBypass"/>.</summary>
+    internal string? PlatformBypassReason { get; set; }
+
     public DbSet<Tenant> Tenants => Set<Tenant>();
 
     public DbSet<Membership> Memberships => Set<Membership>();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using SaasStarter.Tenancy;
 
 namespace SaasStarter.Data;
 
@@ -14,7 +15,7 @@ public static class DataModule
         if (settings.Provider == DatabaseProvider.Postgres)
         {
             builder.Services.AddDbContext<AppDbContext, PostgresAppDbContext>(options =>
-                options.UseNpgsql(settings.ConnectionString));
+                options.UseNpgsql(settings.ConnectionString).AddInterceptors(TenantConnectionSettings.Instance));
         }
         else
         {

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace SaasStarter.Data;
 
@@ -11,8 +12,7 @@ public static class DatabaseMigrator
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         // No pending-migrations query first: on a database that does not exist yet it would log errors.
-        await db.Database.MigrateAsync();
-        await UseWriteAheadLogAsync(db);
+        await MigrateAsync(db, app.Services.GetRequiredService<DatabaseSettings>(), logger);
         var applied = (await db.Database.GetAppliedMigrationsAsync()).ToList();
         logger.LogInformation("Database is up to date: {Count} migration(s) applied, the last {Last}",
             applied.Count, applied.LastOrDefault() ?? "none");
@@ -29,8 +29,8 @@ public static class DatabaseMigrator
 
         if (settings.MigrateOnStartup)
         {
-            await db.Database.MigrateAsync();
-            await UseWriteAheadLogAsync(db);
+            await MigrateAsync(db, settings, logger);
+            await WarnIfSuperuserAsync(db, logger);
             return;
         }
 
@@ -42,10 +42,79 @@ public static class DatabaseMigrator
                 logger.LogWarning("{Count} database migration(s) are pending: run the app with the 'migrate' verb. "
                     + "/health/ready answers 503 until then", pending);
             }
+            await WarnIfSuperuserAsync(db, logger);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogWarning(e, "The database cannot be reached yet; /health/ready answers 503 until it can");
+        }
+    }
+
+    /// <summary>
+    /// Applies the migrations, through <c>ConnectionStrings:Migrations</c> when it is set (PostgreSQL): that role owns
+    /// the tables, and the app's role (<c>ConnectionStrings:Default</c>) is then granted the use of them, so the app
+    /// runs as neither superuser nor owner and row-level security binds it.
+    /// </summary>
+    private static async Task MigrateAsync(AppDbContext db, DatabaseSettings settings, ILogger logger)
+    {
+        if (settings.MigrationsConnectionString is not { } migrations || !db.Database.IsNpgsql())
+        {
+            await db.Database.MigrateAsync();
+            await UseWriteAheadLogAsync(db);
+            return;
+        }
+
+        db.Database.SetConnectionString(migrations);
+        try
+        {
+            await db.Database.MigrateAsync();
+            var appRole = new NpgsqlConnectionStringBuilder(settings.ConnectionString).Username;
+            var owner = new NpgsqlConnectionStringBuilder(migrations).Username;
+            if (!string.IsNullOrEmpty(appRole) && appRole != owner)
+            {
+                await db.Database.ExecuteSqlRawAsync(GrantsTo(appRole));
+                logger.LogInformation("Granted the app role {Role} the use of the tables", appRole);
+            }
+        }
+        finally
+        {
+            db.Database.SetConnectionString(settings.ConnectionString);
+        }
+    }
+
+    /// <summary>Data access, no DDL, on what exists and (default privileges) on what later migrations create.</summary>
+    private static string GrantsTo(string role)
+    {
+        var quoted = "\"" + role.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        return $"""
+            GRANT USAGE ON SCHEMA public TO {quoted};
+            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted};
+            GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted};
+            REVOKE INSERT, UPDATE, DELETE ON "__EFMigrationsHistory" FROM {quoted};
+            ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {quoted};
+            ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {quoted};
+            """;
+    }
+
+    /// <summary>A superuser passes through row-level security: then isolation rests on the EF query filters alone.</summary>
+    private static async Task WarnIfSuperuserAsync(AppDbContext db, ILogger logger)
+    {
+        if (!db.Database.IsNpgsql()) return;
+        try
+        {
+            var superuser = await db.Database
+                .SqlQueryRaw<bool>("SELECT rolsuper OR rolbypassrls AS \"Value\" FROM pg_roles WHERE rolname = current_user")
+                .SingleAsync();
+            if (superuser)
+            {
+                logger.LogWarning("The app connects to PostgreSQL as a superuser (or a role with BYPASSRLS), which row-level "
+                    + "security does not bind: tenant isolation rests on the app's query filters alone. Connect as a plain "
+                    + "role in ConnectionStrings:Default and migrate through ConnectionStrings:Migrations");
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogDebug(e, "Could not check the database role");
         }
     }
 

@@ -12,6 +12,13 @@ public enum DatabaseProvider
 /// <summary>The <c>Database</c> section and <c>ConnectionStrings:Default</c>, read and checked once at start-up.</summary>
 public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString, bool MigrateOnStartup)
 {
+    /// <summary>
+    /// PostgreSQL only: <c>ConnectionStrings:Migrations</c>, a privileged connection (the tables' owner) that applies
+    /// migrations, while <see cref="ConnectionString"/> is the app's own role, under row-level security. Null: the
+    /// app's connection migrates too.
+    /// </summary>
+    public string? MigrationsConnectionString { get; init; }
+
     public const string SqliteFileName = "app.db";
 
     public static DatabaseSettings Read(IConfiguration config, string contentRoot)
@@ -33,7 +40,11 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
                 throw new ConfigurationError("ConnectionStrings:Default",
                     "is required when Database:Provider is Postgres (e.g. Host=db;Database=app;Username=app;Password=...).");
             }
-            return new(provider, connectionString, migrate);
+            var migrations = config.GetConnectionString("Migrations");
+            return new(provider, connectionString, migrate)
+            {
+                MigrationsConnectionString = string.IsNullOrWhiteSpace(migrations) ? null : migrations,
+            };
         }
 
         return new(provider, SqliteConnectionString(config, contentRoot, connectionString), migrate);

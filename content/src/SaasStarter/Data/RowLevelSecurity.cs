@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace SaasStarter.Data;
+
+/// <summary>
+/// PostgreSQL row-level security for tenant-owned tables, used by migrations: every table of an
+/// <see cref="Tenancy.ITenantOwned"/> entity gets <see cref="Enable"/> in the migration that creates it (a test
+/// fails otherwise). Rows are visible and writable only when their <c>TenantId</c> is the connection's
+/// <c>app.tenant_id</c>, or while <c>app.platform_bypass</c> is on (<see cref="Tenancy.PlatformBypass"/>).
+/// FORCE makes the policies bind the table's owner too; only a superuser (or BYPASSRLS role) escapes them.
+/// </summary>
+public static class RowLevelSecurity
+{
+    public const string TenantPolicy = "tenant_isolation";
+    public const string OwnRowsPolicy = "own_rows";
+
+    private const string Bypass = "coalesce(current_setting('app.platform_bypass', true), '') = 'on'";
+
+    private static string Matches(string column, string setting) =>
+        $"\"{column}\" = nullif(current_setting('{setting}', true), '')::uuid";
+
+    public static void Enable(MigrationBuilder migration, string table)
+    {
+        var tenant = $"{Matches("TenantId", "app.tenant_id")} or {Bypass}";
+        migration.Sql($"""
+            ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY;
+            CREATE POLICY {TenantPolicy} ON "{table}" FOR ALL USING ({tenant}) WITH CHECK ({tenant});
+            """);
+    }
+
+    /// <summary>
+    /// Lets a connection also read (never write) the rows whose <paramref name="userColumn"/> is <c>app.user_id</c>:
+    /// a user's own memberships across tenants (<see cref="Tenancy.PlatformQueries.MembershipsOfUser"/>).
+    /// </summary>
+    public static void AllowReadingOwnRows(MigrationBuilder migration, string table, string userColumn) =>
+        migration.Sql($"""CREATE POLICY {OwnRowsPolicy} ON "{table}" FOR SELECT USING ({Matches(userColumn, "app.user_id")});""");
+
+    public static void Disable(MigrationBuilder migration, string table) =>
+        migration.Sql($"""
+            DROP POLICY IF EXISTS {OwnRowsPolicy} ON "{table}";
+            DROP POLICY IF EXISTS {TenantPolicy} ON "{table}";
+            ALTER TABLE "{table}" NO FORCE ROW LEVEL SECURITY;
+            ALTER TABLE "{table}" DISABLE ROW LEVEL SECURITY;
+            """);
+}
