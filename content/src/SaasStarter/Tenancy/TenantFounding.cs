@@ -3,7 +3,10 @@ using SaasStarter.Data;
 
 namespace SaasStarter.Tenancy;
 
-/// <summary>Creates a tenant with its first Owner, in one save: there is never a tenant nobody owns.</summary>
+/// <summary>
+/// Creates a tenant with its first Owner in one transaction: there is never a tenant nobody owns, and a sign-up
+/// that fails half-way leaves neither a user nor a tenant behind.
+/// </summary>
 public sealed class TenantFounding(AppDbContext db, TenantContext context)
 {
     public sealed record Result(CurrentTenant? Tenant, string? NameProblem, string? SlugProblem)
@@ -11,7 +14,8 @@ public sealed class TenantFounding(AppDbContext db, TenantContext context)
         public bool Succeeded => Tenant is not null;
     }
 
-    public async Task<Result> CreateAsync(string? name, string? slug, Guid ownerId)
+    /// <summary>Null problems when a workspace could be created with this name and slug (it may still lose a race).</summary>
+    public async Task<(string? NameProblem, string? SlugProblem)> CheckAsync(string? name, string? slug)
     {
         name = name?.Trim() ?? "";
         slug = slug?.Trim() ?? "";
@@ -24,31 +28,52 @@ public sealed class TenantFounding(AppDbContext db, TenantContext context)
         var slugProblem = TenantSlug.Problem(slug);
         if (slugProblem is null && await db.Tenants.AnyAsync(t => t.Slug == slug))
         {
-            slugProblem = $"'{slug}' is taken; choose another.";
+            slugProblem = Taken(slug);
         }
+        return (nameProblem, slugProblem);
+    }
+
+    /// <summary>A workspace owned by an existing user.</summary>
+    public Task<Result> CreateAsync(string? name, string? slug, Guid ownerId) =>
+        CreateAsync(name, slug, () => Task.FromResult<Guid?>(ownerId));
+
+    /// <summary>
+    /// A workspace whose owner <paramref name="createOwner"/> makes inside the same transaction (sign-up); when it
+    /// returns null (it could not), everything is rolled back and the caller reports why.
+    /// </summary>
+    public async Task<Result> CreateAsync(string? name, string? slug, Func<Task<Guid?>> createOwner)
+    {
+        var (nameProblem, slugProblem) = await CheckAsync(name, slug);
         if (nameProblem is not null || slugProblem is not null) return new(null, nameProblem, slugProblem);
 
-        var tenant = new Tenant { Name = name, Slug = slug };
-        db.Tenants.Add(tenant);
+        var tenant = new Tenant { Name = name!.Trim(), Slug = slug!.Trim() };
         var current = CurrentTenant.Of(tenant);
-        context.Enter(current); // the owner's membership is the new tenant's first row
-        db.Memberships.Add(new Membership { UserId = ownerId, Role = TenantRole.Owner });
+        // Entered before the transaction opens its connection: on PostgreSQL the connection's tenant setting is
+        // made when it opens, and the owner's membership must pass the row-level security check.
+        context.Enter(current);
+        await using var transaction = await db.Database.BeginTransactionAsync();
         try
         {
+            if (await createOwner() is not { } ownerId)
+            {
+                await transaction.RollbackAsync();
+                return new(null, null, null);
+            }
+            db.Tenants.Add(tenant);
+            db.Memberships.Add(new Membership { UserId = ownerId, Role = TenantRole.Owner });
             await db.SaveChangesAsync();
+            await transaction.CommitAsync();
         }
         catch (DbUpdateException)
         {
-            // The unique index lost a race with another sign-up for the same slug: a form error, not a 500.
-            if (!await SlugTakenMeanwhileAsync(slug)) throw;
-            return new(null, null, $"'{slug}' is taken; choose another.");
+            // Most likely the unique slug index lost a race with another sign-up: a form error, not a 500.
+            await transaction.RollbackAsync();
+            db.ChangeTracker.Clear();
+            if (!await db.Tenants.AnyAsync(t => t.Slug == tenant.Slug)) throw;
+            return new(null, null, Taken(tenant.Slug));
         }
         return new(current, null, null);
     }
 
-    private async Task<bool> SlugTakenMeanwhileAsync(string slug)
-    {
-        db.ChangeTracker.Clear();
-        return await db.Tenants.AnyAsync(t => t.Slug == slug);
-    }
+    private static string Taken(string slug) => $"'{slug}' is taken; choose another.";
 }

@@ -55,6 +55,7 @@ public sealed class EmailLinkHostTests(SqliteAppFactory factory) : IClassFixture
             ["Input.Email"] = email,
             ["Input.Password"] = AccountFlows.GoodPassword,
             ["Input.ConfirmPassword"] = AccountFlows.GoodPassword,
+            ["Input.WorkspaceName"] = AccountFlows.UniqueWorkspace(),
         });
         Assert.True(WebSession.IsRedirect(registered.StatusCode), $"Register answered {(int)registered.StatusCode}");
 
@@ -90,6 +91,7 @@ public sealed class EmailLinkHostTests(SqliteAppFactory factory) : IClassFixture
             ["Input.Email"] = email,
             ["Input.Password"] = AccountFlows.GoodPassword,
             ["Input.ConfirmPassword"] = AccountFlows.GoodPassword,
+            ["Input.WorkspaceName"] = AccountFlows.UniqueWorkspace(),
         });
         Assert.True(WebSession.IsRedirect(registered.StatusCode), $"Register answered {(int)registered.StatusCode}");
 

@@ -129,6 +129,7 @@ public abstract class RegistrationEnumerationTests(AppFactory factory)
             ["Input.Email"] = email,
             ["Input.Password"] = password,
             ["Input.ConfirmPassword"] = problem == "mismatch" ? password + " but different" : password,
+            ["Input.WorkspaceName"] = AccountFlows.UniqueWorkspace(),
         });
         return await WebSession.ReadAsync(response);
     }

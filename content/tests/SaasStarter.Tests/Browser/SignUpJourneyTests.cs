@@ -63,6 +63,7 @@ public sealed class SignUpJourneyTests(ITestOutputHelper output)
         await page.Locator("[name='Input.Email']").FillAsync(email);
         await page.Locator("[name='Input.Password']").FillAsync(password);
         await page.Locator("[name='Input.ConfirmPassword']").FillAsync(password);
+        await page.Locator("[name='Input.WorkspaceName']").FillAsync(AccountFlows.UniqueWorkspace());
         await ScreenshotAsync(page, "02-register");
         await page.Locator("form:has([name='Input.Email']) [type=submit]").First.ClickAsync();
         await WaitToLeaveAsync(page, AccountFlows.RegisterPath);

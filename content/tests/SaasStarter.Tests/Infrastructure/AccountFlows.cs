@@ -16,6 +16,9 @@ public static class AccountFlows
 
     public static string UniqueEmail(string label) => $"{label}-{Guid.NewGuid():N}@example.com";
 
+    /// <summary>A workspace name whose suggested address (/t/team-...) no other test takes.</summary>
+    public static string UniqueWorkspace() => $"Team {Guid.NewGuid():N}"[..21];
+
     public static async Task<HttpResponseMessage> RegisterAsync(WebSession session, string email, string password)
     {
         var page = await session.GetAsync(RegisterPath);
@@ -25,6 +28,7 @@ public static class AccountFlows
             ["Input.Email"] = email,
             ["Input.Password"] = password,
             ["Input.ConfirmPassword"] = password,
+            ["Input.WorkspaceName"] = UniqueWorkspace(),
         });
     }
 

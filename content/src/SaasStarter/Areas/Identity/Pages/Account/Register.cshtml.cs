@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using SaasStarter.Accounts;
 using SaasStarter.Hosting;
 using SaasStarter.Pages.Shared;
+using SaasStarter.Tenancy;
 
 namespace SaasStarter.Areas.Identity.Pages.Account;
 
@@ -18,7 +19,8 @@ namespace SaasStarter.Areas.Identity.Pages.Account;
 /// answers "already taken" for an email that has an account, telling anyone which addresses are registered.
 /// Here a new and a registered email get the same answer, the "check your email" page: a new one gets a
 /// confirmation link, a registered one a note that someone tried to sign up with it. Emailed links come from
-/// <see cref="PublicOrigin"/>, never from the request's Host header.
+/// <see cref="PublicOrigin"/>, never from the request's Host header. A new account comes with its first workspace
+/// (the user its Owner), created in the same transaction.
 /// </summary>
 [AllowAnonymous]
 public sealed class RegisterModel(
@@ -26,6 +28,7 @@ public sealed class RegisterModel(
     SignInManager<AppUser> signIn,
     IEmailSender emailSender,
     PublicOrigin publicOrigin,
+    TenantFounding founding,
     ILogger<RegisterModel> logger) : PageModel
 {
     public const string AccountExistsSubject = "Someone tried to create an account with your email";
@@ -41,6 +44,12 @@ public sealed class RegisterModel(
         [EmailAddress(ErrorMessage = "Enter a valid email address.")]
         [Display(Name = "Email")]
         public string Email { get; set; } = "";
+
+        [Display(Name = "Workspace name")]
+        public string WorkspaceName { get; set; } = "";
+
+        [Display(Name = "Workspace address")]
+        public string? WorkspaceSlug { get; set; }
     }
 
     public void OnGet(string? returnUrl = null) => ReturnUrl = returnUrl;
@@ -63,6 +72,16 @@ public sealed class RegisterModel(
             return Page();
         }
 
+        // The workspace too, for every email alike (a taken address says nothing about accounts).
+        var slug = string.IsNullOrWhiteSpace(Input.WorkspaceSlug) ? TenantSlug.Suggest(Input.WorkspaceName) : Input.WorkspaceSlug.Trim();
+        Input.WorkspaceSlug = slug;
+        var (nameProblem, slugProblem) = await founding.CheckAsync(Input.WorkspaceName, slug);
+        if (nameProblem is not null || slugProblem is not null)
+        {
+            AddWorkspaceErrors(nameProblem, slugProblem);
+            return Page();
+        }
+
         if (await users.FindByEmailAsync(email) is { } existing)
         {
             // Spend what creating an account spends (hashing the password), so the answer is not quicker either.
@@ -77,8 +96,13 @@ public sealed class RegisterModel(
             return await AccountExistsAsync(existing.Email ?? email, email, returnUrl);
         }
 
-        var result = await users.CreateAsync(user, Input.Password);
-        if (!result.Succeeded)
+        IdentityResult? created = null;
+        var founded = await founding.CreateAsync(Input.WorkspaceName, slug, async () =>
+        {
+            created = await users.CreateAsync(user, Input.Password);
+            return created.Succeeded ? user.Id : null;
+        });
+        if (created is { Succeeded: false } result)
         {
             // Registered in the meantime (or under this name): the same answer as above.
             if (result.Errors.Any(e => e.Code is "DuplicateUserName" or "DuplicateEmail"))
@@ -86,6 +110,11 @@ public sealed class RegisterModel(
                 return await AccountExistsAsync(email, email, returnUrl);
             }
             IdentityErrors.AddTo(ModelState, result);
+            return Page();
+        }
+        if (!founded.Succeeded)
+        {
+            AddWorkspaceErrors(founded.NameProblem, founded.SlugProblem);
             return Page();
         }
         logger.LogInformation("User created a new account with a password.");
@@ -100,6 +129,12 @@ public sealed class RegisterModel(
         // match; the app requires confirmation (AccountsModule), so this is for apps that turn it off.
         await signIn.SignInAsync(user, isPersistent: false);
         return LocalRedirect(returnUrl);
+    }
+
+    private void AddWorkspaceErrors(string? nameProblem, string? slugProblem)
+    {
+        if (nameProblem is not null) ModelState.AddModelError("Input.WorkspaceName", nameProblem);
+        if (slugProblem is not null) ModelState.AddModelError("Input.WorkspaceSlug", slugProblem);
     }
 
     private async Task<List<IdentityError>> PasswordErrorsAsync(AppUser user, string password)
