@@ -3,6 +3,7 @@ using SaasStarter.Accounts.Setup;
 using SaasStarter.Api;
 using SaasStarter.Data;
 using SaasStarter.Hosting;
+using SaasStarter.Members;
 using SaasStarter.Pages;
 using SaasStarter.Tenancy;
 
@@ -18,6 +19,7 @@ try
     builder.AddData();
     builder.AddAccounts();
     builder.AddTenancy();
+    builder.AddMembers();
     builder.AddApi();
     builder.AddPages();
 

@@ -7,6 +7,9 @@ namespace SaasStarter.Tenancy;
 public interface ITenantContext
 {
     CurrentTenant? Tenant { get; }
+
+    /// <summary>The signed-in user's role in <see cref="Tenant"/>; null for work that acts for no user (a job).</summary>
+    TenantRole? MemberRole { get; }
 }
 
 /// <summary>What a request knows of its tenant: a snapshot, safe to cache and share.</summary>
@@ -20,12 +23,15 @@ public sealed class TenantContext : ITenantContext
 {
     public CurrentTenant? Tenant { get; private set; }
 
-    public void Enter(CurrentTenant tenant)
+    public TenantRole? MemberRole { get; private set; }
+
+    public void Enter(CurrentTenant tenant, TenantRole? memberRole = null)
     {
         if (Tenant is not null && Tenant.Id != tenant.Id)
         {
             throw new InvalidOperationException($"This scope already acts for tenant {Tenant.Slug}; it cannot switch to {tenant.Slug}.");
         }
         Tenant = tenant;
+        MemberRole = memberRole ?? MemberRole;
     }
 }

@@ -17,14 +17,16 @@ internal sealed class TenantResolution(RequestDelegate next)
         {
             var tenant = await directory.FindAsync(slug);
             var userId = Guid.TryParse(http.User.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : Guid.Empty;
-            var isMember = tenant is not null
-                && await db.MembershipsOfUser(userId).AnyAsync(m => m.TenantId == tenant.Id, http.RequestAborted);
-            if (!isMember)
+            var role = tenant is null
+                ? null
+                : await db.MembershipsOfUser(userId).Where(m => m.TenantId == tenant.Id)
+                    .Select(m => (TenantRole?)m.Role).SingleOrDefaultAsync(http.RequestAborted);
+            if (role is null)
             {
                 http.Response.StatusCode = StatusCodes.Status404NotFound;
                 return;
             }
-            context.Enter(tenant!);
+            context.Enter(tenant!, role);
         }
         await next(http);
     }

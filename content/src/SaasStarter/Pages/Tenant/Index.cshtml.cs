@@ -1,7 +1,5 @@
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
-using SaasStarter.Accounts;
 using SaasStarter.Data;
 using SaasStarter.Tenancy;
 
@@ -11,7 +9,7 @@ namespace SaasStarter.Pages.Tenant;
 /// A workspace's home. TenantResolution has already answered 404 to anyone who is not a member, so every query
 /// here runs inside the tenant and its filters: there is no tenant id to pass around, nor to get wrong.
 /// </summary>
-public sealed class IndexModel(ITenantContext tenant, AppDbContext db, UserManager<AppUser> users) : PageModel
+public sealed class IndexModel(ITenantContext tenant, AppDbContext db) : PageModel
 {
     public CurrentTenant Tenant { get; private set; } = null!;
     public TenantRole Role { get; private set; }
@@ -20,8 +18,7 @@ public sealed class IndexModel(ITenantContext tenant, AppDbContext db, UserManag
     public async Task OnGetAsync()
     {
         Tenant = tenant.Tenant!;
-        var userId = Guid.Parse(users.GetUserId(User)!);
-        Role = await db.Memberships.Where(m => m.UserId == userId).Select(m => m.Role).SingleAsync();
+        Role = tenant.MemberRole!.Value;
         MemberCount = await db.Memberships.CountAsync();
     }
 }

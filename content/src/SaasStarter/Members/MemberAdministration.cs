@@ -1,0 +1,97 @@
+using System.Data;
+using Microsoft.EntityFrameworkCore;
+using SaasStarter.Data;
+using SaasStarter.Tenancy;
+
+namespace SaasStarter.Members;
+
+/// <summary>
+/// Changes to who is in a tenant and with which role, with the rules that keep a tenant governable: it always
+/// keeps at least one Owner, and only an Owner makes, unmakes or removes Owners. Every change runs in a
+/// serializable transaction, so two Owners demoting each other at once cannot leave the tenant without one.
+/// </summary>
+public sealed class MemberAdministration(AppDbContext db, ITenantContext tenant)
+{
+    public sealed record Outcome(string? Problem)
+    {
+        public bool Succeeded => Problem is null;
+        public static readonly Outcome Done = new((string?)null);
+    }
+
+    private const string NotFound = "That member is no longer in this workspace.";
+    private const string LastOwner = "A workspace needs at least one owner: make someone else an owner first.";
+    private const string OwnersOnly = "Only an owner can make, unmake or remove owners.";
+
+    public Task<Outcome> ChangeRoleAsync(Guid actorId, Guid membershipId, TenantRole role) => InTransactionAsync(async () =>
+    {
+        if (!Permissions.Grant(tenant.MemberRole, Permissions.MembersManage)) return new Outcome("You cannot manage members here.");
+        var target = await db.Memberships.SingleOrDefaultAsync(m => m.Id == membershipId);
+        if (target is null) return new Outcome(NotFound);
+        if (target.Role == role) return Outcome.Done;
+        if ((target.Role == TenantRole.Owner || role == TenantRole.Owner) && tenant.MemberRole != TenantRole.Owner) return new Outcome(OwnersOnly);
+        if (target.Role == TenantRole.Owner && await OwnerCountAsync() == 1) return new Outcome(LastOwner);
+        target.Role = role;
+        await db.SaveChangesAsync();
+        return Outcome.Done;
+    });
+
+    public Task<Outcome> RemoveAsync(Guid actorId, Guid membershipId) => InTransactionAsync(async () =>
+    {
+        if (!Permissions.Grant(tenant.MemberRole, Permissions.MembersManage)) return new Outcome("You cannot manage members here.");
+        var target = await db.Memberships.SingleOrDefaultAsync(m => m.Id == membershipId);
+        if (target is null) return new Outcome(NotFound);
+        if (target.Role == TenantRole.Owner && tenant.MemberRole != TenantRole.Owner) return new Outcome(OwnersOnly);
+        if (target.Role == TenantRole.Owner && await OwnerCountAsync() == 1) return new Outcome(LastOwner);
+        db.Memberships.Remove(target);
+        await db.SaveChangesAsync();
+        return Outcome.Done;
+    });
+
+    public Task<Outcome> LeaveAsync(Guid userId) => InTransactionAsync(async () =>
+    {
+        var own = await db.Memberships.SingleOrDefaultAsync(m => m.UserId == userId);
+        if (own is null) return new Outcome(NotFound);
+        if (own.Role == TenantRole.Owner && await OwnerCountAsync() == 1) return new Outcome(LastOwner);
+        db.Memberships.Remove(own);
+        await db.SaveChangesAsync();
+        return Outcome.Done;
+    });
+
+    /// <summary>The acting Owner hands ownership to another member and stays on as an Admin.</summary>
+    public Task<Outcome> TransferOwnershipAsync(Guid actorId, Guid toMembershipId) => InTransactionAsync(async () =>
+    {
+        var actor = await db.Memberships.SingleOrDefaultAsync(m => m.UserId == actorId);
+        if (actor?.Role != TenantRole.Owner) return new Outcome("Only an owner can transfer ownership.");
+        var target = await db.Memberships.SingleOrDefaultAsync(m => m.Id == toMembershipId);
+        if (target is null) return new Outcome(NotFound);
+        if (target.Id == actor.Id) return new Outcome("You already own this workspace.");
+        target.Role = TenantRole.Owner;
+        actor.Role = TenantRole.Admin;
+        await db.SaveChangesAsync();
+        return Outcome.Done;
+    });
+
+    private Task<int> OwnerCountAsync() => db.Memberships.CountAsync(m => m.Role == TenantRole.Owner);
+
+    private async Task<Outcome> InTransactionAsync(Func<Task<Outcome>> change)
+    {
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable);
+            var outcome = await change();
+            if (outcome.Succeeded) await transaction.CommitAsync();
+            return outcome;
+        }
+        catch (Exception e) when (IsConflict(e))
+        {
+            db.ChangeTracker.Clear();
+            return new Outcome("Someone changed the members at the same moment; look again and retry.");
+        }
+    }
+
+    // PostgreSQL reports a serializable conflict as SQLSTATE 40001; SQLite serializes writers, so never gets here.
+    private static bool IsConflict(Exception e) =>
+        e is DbUpdateConcurrencyException
+        || (e.InnerException ?? e) is Npgsql.PostgresException { SqlState: "40001" }
+        || e is Npgsql.PostgresException { SqlState: "40001" };
+}

@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using SaasStarter.Accounts;
+using SaasStarter.Data;
+using SaasStarter.Members;
+using SaasStarter.Tenancy;
+
+namespace SaasStarter.Pages.Tenant;
+
+/// <summary>A tenant's members: paged and searchable for everyone with members.read; changes need members.manage.</summary>
+[RequirePermission(Permissions.MembersRead)]
+public sealed class MembersModel(AppDbContext db, ITenantContext tenant, MemberAdministration administration, UserManager<AppUser> users)
+    : PageModel
+{
+    public const int PageSize = 25;
+
+    public sealed record Row(Guid MembershipId, Guid UserId, string Email, TenantRole Role, DateTime JoinedUtc);
+
+    [BindProperty(SupportsGet = true, Name = "q")]
+    public string? Search { get; set; }
+
+    // Not "page": Razor Pages reserves that route value for the page's own name.
+    [BindProperty(SupportsGet = true, Name = "p")]
+    public int PageNumber { get; set; } = 1;
+
+    public IReadOnlyList<Row> Rows { get; private set; } = [];
+    public int Total { get; private set; }
+    public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
+    public CurrentTenant Tenant => tenant.Tenant!;
+    public TenantRole MyRole => tenant.MemberRole!.Value;
+    public Guid MyUserId => Guid.Parse(users.GetUserId(User)!);
+    public bool CanManage => Permissions.Grant(tenant.MemberRole, Permissions.MembersManage);
+
+    [TempData]
+    public string? Problem { get; set; }
+
+    [TempData]
+    public string? Notice { get; set; }
+
+    public async Task OnGetAsync()
+    {
+        // Inside the tenant's query filter: only this tenant's memberships exist for this query.
+        var members = db.Memberships.Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m, u.Email });
+        var term = Search?.Trim();
+        if (!string.IsNullOrEmpty(term))
+        {
+            var pattern = $"%{term.Replace("%", "").Replace("_", "").ToUpperInvariant()}%";
+            members = members.Where(x => EF.Functions.Like(x.Email!.ToUpper(), pattern));
+        }
+        Total = await members.CountAsync();
+        PageNumber = Math.Clamp(PageNumber, 1, PageCount);
+        Rows = await members
+            .OrderBy(x => x.Email)
+            .Skip((PageNumber - 1) * PageSize)
+            .Take(PageSize)
+            .Select(x => new Row(x.m.Id, x.m.UserId, x.Email ?? "", x.m.Role, x.m.CreatedAtUtc))
+            .ToListAsync();
+    }
+
+    public Task<IActionResult> OnPostRoleAsync(Guid membershipId, TenantRole role) =>
+        Apply(administration.ChangeRoleAsync(MyUserId, membershipId, role), "Role changed.");
+
+    public Task<IActionResult> OnPostRemoveAsync(Guid membershipId) =>
+        Apply(administration.RemoveAsync(MyUserId, membershipId), "Member removed.");
+
+    public Task<IActionResult> OnPostTransferAsync(Guid membershipId) =>
+        Apply(administration.TransferOwnershipAsync(MyUserId, membershipId), "Ownership transferred: you are now an admin.");
+
+    public async Task<IActionResult> OnPostLeaveAsync()
+    {
+        var outcome = await administration.LeaveAsync(MyUserId);
+        if (!outcome.Succeeded)
+        {
+            Problem = outcome.Problem;
+            return RedirectToPage();
+        }
+        return RedirectToPage("/Dashboard/Index");
+    }
+
+    private async Task<IActionResult> Apply(Task<MemberAdministration.Outcome> change, string notice)
+    {
+        var outcome = await change;
+        if (outcome.Succeeded) Notice = notice;
+        else Problem = outcome.Problem;
+        return RedirectToPage(new { q = Search, p = PageNumber });
+    }
+}
