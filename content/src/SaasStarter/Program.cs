@@ -1,6 +1,7 @@
 using SaasStarter.Accounts;
 using SaasStarter.Accounts.Setup;
 using SaasStarter.Api;
+using SaasStarter.Audit;
 using SaasStarter.Data;
 using SaasStarter.Hosting;
 using SaasStarter.Members;
@@ -20,6 +21,7 @@ try
     builder.AddAccounts();
     builder.AddTenancy();
     builder.AddMembers();
+    builder.AddAudit();
     builder.AddApi();
     builder.AddPages();
 

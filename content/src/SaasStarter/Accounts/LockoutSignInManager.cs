@@ -1,12 +1,14 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using SaasStarter.Audit;
 
 namespace SaasStarter.Accounts;
 
 /// <summary>
 /// Counts every failed password towards lockout. The stock Identity pages pass
-/// <c>lockoutOnFailure: false</c>; forcing it here covers them and any page written later.
+/// <c>lockoutOnFailure: false</c>; forcing it here covers them and any page written later. Every outcome is
+/// written to the audit log of each tenant the user belongs to.
 /// </summary>
 internal sealed class LockoutSignInManager(
     UserManager<AppUser> userManager,
@@ -15,11 +17,41 @@ internal sealed class LockoutSignInManager(
     IOptions<IdentityOptions> optionsAccessor,
     ILogger<SignInManager<AppUser>> logger,
     IAuthenticationSchemeProvider schemes,
-    IUserConfirmation<AppUser> confirmation)
+    IUserConfirmation<AppUser> confirmation,
+    AuditLog audit)
     : SignInManager<AppUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
-    public override Task<SignInResult> PasswordSignInAsync(AppUser user, string password, bool isPersistent, bool lockoutOnFailure) =>
-        base.PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure: true);
+    public override async Task<SignInResult> PasswordSignInAsync(AppUser user, string password, bool isPersistent, bool lockoutOnFailure)
+    {
+        var result = await base.PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure: true);
+        // With two-factor on, the password step alone is not a sign-in: the second step records the outcome.
+        if (!result.RequiresTwoFactor) await RecordAsync(user, result, "password");
+        return result;
+    }
+
+    public override async Task<SignInResult> TwoFactorAuthenticatorSignInAsync(string code, bool isPersistent, bool rememberClient)
+    {
+        var user = await GetTwoFactorAuthenticationUserAsync();
+        var result = await base.TwoFactorAuthenticatorSignInAsync(code, isPersistent, rememberClient);
+        if (user is not null) await RecordAsync(user, result, "authenticator");
+        return result;
+    }
+
+    public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode)
+    {
+        var user = await GetTwoFactorAuthenticationUserAsync();
+        var result = await base.TwoFactorRecoveryCodeSignInAsync(recoveryCode);
+        if (user is not null) await RecordAsync(user, result, "recovery code");
+        return result;
+    }
+
+    private Task RecordAsync(AppUser user, SignInResult result, string method) =>
+        audit.AddForUserTenantsAsync(user.Id, user.Email ?? user.UserName ?? "", result switch
+        {
+            { Succeeded: true } => AuditActions.SignInSucceeded,
+            { IsLockedOut: true } => AuditActions.SignInLockedOut,
+            _ => AuditActions.SignInFailed,
+        }, new { method });
 
     public override Task<SignInResult> CheckPasswordSignInAsync(AppUser user, string password, bool lockoutOnFailure) =>
         base.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);

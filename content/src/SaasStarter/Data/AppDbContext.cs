@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using SaasStarter.Accounts;
 using SaasStarter.Accounts.Email;
+using SaasStarter.Audit;
 using SaasStarter.Tenancy;
 
 namespace SaasStarter.Data;
@@ -31,6 +32,8 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext tena
 
     public DbSet<Membership> Memberships => Set<Membership>();
 
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
     public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -45,12 +48,14 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext tena
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         TenantIsolation.GuardChanges(this);
+        AuditLog.GuardAppendOnly(this);
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         TenantIsolation.GuardChanges(this);
+        AuditLog.GuardAppendOnly(this);
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 }

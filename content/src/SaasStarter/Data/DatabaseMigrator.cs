@@ -82,7 +82,10 @@ public static class DatabaseMigrator
         }
     }
 
-    /// <summary>Data access, no DDL, on what exists and (default privileges) on what later migrations create.</summary>
+    /// <summary>
+    /// Data access, no DDL, on what exists and (default privileges) on what later migrations create; audit events
+    /// can only be added, so even a compromised app cannot rewrite its history.
+    /// </summary>
     private static string GrantsTo(string role)
     {
         var quoted = "\"" + role.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
@@ -91,6 +94,7 @@ public static class DatabaseMigrator
             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted};
             GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted};
             REVOKE INSERT, UPDATE, DELETE ON "__EFMigrationsHistory" FROM {quoted};
+            REVOKE UPDATE, DELETE ON "AuditEvents" FROM {quoted};
             ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {quoted};
             ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {quoted};
             """;

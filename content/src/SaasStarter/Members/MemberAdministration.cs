@@ -1,5 +1,6 @@
 using System.Data;
 using Microsoft.EntityFrameworkCore;
+using SaasStarter.Audit;
 using SaasStarter.Data;
 using SaasStarter.Tenancy;
 
@@ -10,7 +11,7 @@ namespace SaasStarter.Members;
 /// keeps at least one Owner, and only an Owner makes, unmakes or removes Owners. Every change runs in a
 /// serializable transaction, so two Owners demoting each other at once cannot leave the tenant without one.
 /// </summary>
-public sealed class MemberAdministration(AppDbContext db, ITenantContext tenant)
+public sealed class MemberAdministration(AppDbContext db, ITenantContext tenant, AuditLog audit)
 {
     public sealed record Outcome(string? Problem)
     {
@@ -30,6 +31,8 @@ public sealed class MemberAdministration(AppDbContext db, ITenantContext tenant)
         if (target.Role == role) return Outcome.Done;
         if ((target.Role == TenantRole.Owner || role == TenantRole.Owner) && tenant.MemberRole != TenantRole.Owner) return new Outcome(OwnersOnly);
         if (target.Role == TenantRole.Owner && await OwnerCountAsync() == 1) return new Outcome(LastOwner);
+        audit.Add(AuditActions.MemberRoleChanged, await EmailOfAsync(target.UserId), new { from = target.Role.ToString(), to = role.ToString() },
+            actorId, await EmailOfAsync(actorId));
         target.Role = role;
         await db.SaveChangesAsync();
         return Outcome.Done;
@@ -42,6 +45,8 @@ public sealed class MemberAdministration(AppDbContext db, ITenantContext tenant)
         if (target is null) return new Outcome(NotFound);
         if (target.Role == TenantRole.Owner && tenant.MemberRole != TenantRole.Owner) return new Outcome(OwnersOnly);
         if (target.Role == TenantRole.Owner && await OwnerCountAsync() == 1) return new Outcome(LastOwner);
+        audit.Add(AuditActions.MemberRemoved, await EmailOfAsync(target.UserId), new { role = target.Role.ToString() },
+            actorId, await EmailOfAsync(actorId));
         db.Memberships.Remove(target);
         await db.SaveChangesAsync();
         return Outcome.Done;
@@ -52,6 +57,8 @@ public sealed class MemberAdministration(AppDbContext db, ITenantContext tenant)
         var own = await db.Memberships.SingleOrDefaultAsync(m => m.UserId == userId);
         if (own is null) return new Outcome(NotFound);
         if (own.Role == TenantRole.Owner && await OwnerCountAsync() == 1) return new Outcome(LastOwner);
+        var email = await EmailOfAsync(userId);
+        audit.Add(AuditActions.MemberLeft, email, new { role = own.Role.ToString() }, userId, email);
         db.Memberships.Remove(own);
         await db.SaveChangesAsync();
         return Outcome.Done;
@@ -67,9 +74,13 @@ public sealed class MemberAdministration(AppDbContext db, ITenantContext tenant)
         if (target.Id == actor.Id) return new Outcome("You already own this workspace.");
         target.Role = TenantRole.Owner;
         actor.Role = TenantRole.Admin;
+        audit.Add(AuditActions.OwnershipTransferred, await EmailOfAsync(target.UserId), actorUserId: actorId, actorEmail: await EmailOfAsync(actorId));
         await db.SaveChangesAsync();
         return Outcome.Done;
     });
+
+    private Task<string?> EmailOfAsync(Guid userId) =>
+        db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleOrDefaultAsync();
 
     private Task<int> OwnerCountAsync() => db.Memberships.CountAsync(m => m.Role == TenantRole.Owner);
 

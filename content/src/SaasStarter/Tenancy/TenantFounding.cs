@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SaasStarter.Audit;
 using SaasStarter.Data;
 
 namespace SaasStarter.Tenancy;
@@ -7,7 +8,7 @@ namespace SaasStarter.Tenancy;
 /// Creates a tenant with its first Owner in one transaction: there is never a tenant nobody owns, and a sign-up
 /// that fails half-way leaves neither a user nor a tenant behind.
 /// </summary>
-public sealed class TenantFounding(AppDbContext db, TenantContext context)
+public sealed class TenantFounding(AppDbContext db, TenantContext context, AuditLog audit)
 {
     public sealed record Result(CurrentTenant? Tenant, string? NameProblem, string? SlugProblem)
     {
@@ -61,6 +62,7 @@ public sealed class TenantFounding(AppDbContext db, TenantContext context)
             }
             db.Tenants.Add(tenant);
             db.Memberships.Add(new Membership { UserId = ownerId, Role = TenantRole.Owner });
+            audit.Add(AuditActions.TenantCreated, tenant.Slug, new { tenant.Name }, actorUserId: ownerId);
             await db.SaveChangesAsync();
             await transaction.CommitAsync();
         }

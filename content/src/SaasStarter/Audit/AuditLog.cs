@@ -1,0 +1,58 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using SaasStarter.Data;
+using SaasStarter.Tenancy;
+
+namespace SaasStarter.Audit;
+
+/// <summary>
+/// Writes audit events into the current tenant. <see cref="Add"/> only stages the event on the context, so it is
+/// saved in the same transaction as the change it describes: a change without its event cannot happen.
+/// </summary>
+public sealed class AuditLog(AppDbContext db, IHttpContextAccessor http, IServiceScopeFactory scopes)
+{
+    public AuditEvent Add(string action, string? target = null, object? detail = null, Guid? actorUserId = null, string? actorEmail = null)
+    {
+        var user = http.HttpContext?.User;
+        var entry = new AuditEvent
+        {
+            Action = action,
+            Target = Truncate(target, 256),
+            ActorUserId = actorUserId ?? (Guid.TryParse(user?.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null),
+            ActorEmail = Truncate(actorEmail ?? user?.FindFirstValue(ClaimTypes.Email) ?? user?.Identity?.Name, 256),
+            IpAddress = http.HttpContext?.Connection.RemoteIpAddress?.ToString(),
+            Detail = detail is null ? null : Truncate(JsonSerializer.Serialize(detail, JsonSerializerOptions.Web), AuditEvent.MaxDetailLength),
+        };
+        db.AuditEvents.Add(entry);
+        return entry;
+    }
+
+    /// <summary>
+    /// An event about a user rather than a tenant (a sign-in), written into every tenant the user belongs to so
+    /// each tenant's owners see it. Each tenant is written in a scope of its own, inside that tenant.
+    /// </summary>
+    public async Task AddForUserTenantsAsync(Guid userId, string email, string action, object? detail = null)
+    {
+        var tenantIds = await db.MembershipsOfUser(userId).Select(m => m.TenantId).ToListAsync();
+        var tenants = await db.Tenants.AsNoTracking().Where(t => tenantIds.Contains(t.Id)).ToListAsync();
+        foreach (var tenant in tenants)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Enter(CurrentTenant.Of(tenant));
+            scope.ServiceProvider.GetRequiredService<AuditLog>().Add(action, email, detail, userId, email);
+            await scope.ServiceProvider.GetRequiredService<AppDbContext>().SaveChangesAsync();
+        }
+    }
+
+    /// <summary>Called on every save: audit events are written once and never changed or deleted by the app.</summary>
+    internal static void GuardAppendOnly(AppDbContext context)
+    {
+        if (context.ChangeTracker.Entries<AuditEvent>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
+        {
+            throw new InvalidOperationException("Audit events are append-only: they cannot be changed or deleted.");
+        }
+    }
+
+    private static string? Truncate(string? text, int max) => text is null || text.Length <= max ? text : text[..max];
+}

@@ -1,0 +1,90 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SaasStarter.Audit;
+using SaasStarter.Data;
+using SaasStarter.Tenancy;
+using SaasStarter.Tests.Infrastructure;
+using SaasStarter.Tests.Members;
+
+namespace SaasStarter.Tests.Audit;
+
+/// <summary>What the audit log records, who may read it, and that nobody edits it through the app.</summary>
+public abstract class AuditLogTests(AppFactory factory)
+{
+    [ProviderFact]
+    public async Task Founding_sign_ins_and_member_changes_are_recorded_in_the_tenant()
+    {
+        var world = await MemberWorld.FoundAsync(factory);
+        var memberEmail = AccountFlows.UniqueEmail("audited");
+        var (_, membership) = await world.AddAsync(TenantRole.Member, memberEmail);
+        using var session = factory.CreateSession();
+        await AccountFlows.SignInAsync(session, world.OwnerEmail, "not the password at all");
+        await AccountFlows.SignInAsync(session, world.OwnerEmail, AccountFlows.GoodPassword);
+        await world.AsAsync(world.OwnerId, admin => admin.ChangeRoleAsync(world.OwnerId, membership, TenantRole.Viewer));
+
+        var events = await EventsAsync(world.Tenant);
+
+        Assert.Equal(
+            [AuditActions.TenantCreated, AuditActions.SignInFailed, AuditActions.SignInSucceeded, AuditActions.MemberRoleChanged],
+            events.Select(e => e.Action));
+        var change = events[^1];
+        Assert.Equal(memberEmail, change.Target);
+        Assert.Contains("\"to\":\"Viewer\"", change.Detail, StringComparison.Ordinal);
+        Assert.All(events.Skip(1), e => Assert.Equal(world.OwnerId, e.ActorUserId));
+    }
+
+    [ProviderFact]
+    public async Task Owners_read_and_filter_the_log_and_members_may_not()
+    {
+        var world = await MemberWorld.FoundAsync(factory);
+        var memberEmail = AccountFlows.UniqueEmail("reader");
+        await world.AddAsync(TenantRole.Member, memberEmail);
+        using var owner = factory.CreateSession();
+        await AccountFlows.SignInAsync(owner, world.OwnerEmail, AccountFlows.GoodPassword);
+        using var member = factory.CreateSession();
+        await AccountFlows.SignInAsync(member, memberEmail, AccountFlows.GoodPassword);
+        var path = $"/t/{world.Tenant.Slug}/audit";
+
+        var all = await owner.GetAsync(path);
+        var signIns = await owner.GetAsync(path + "?type=" + AuditActions.SignInSucceeded);
+        var forbidden = await member.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, all.Status);
+        Assert.Contains(AuditActions.TenantCreated, ActionsOn(all));
+        Assert.NotEmpty(ActionsOn(signIns));
+        Assert.All(ActionsOn(signIns), action => Assert.Equal(AuditActions.SignInSucceeded, action));
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.Status);
+    }
+
+    [ProviderFact]
+    public async Task Events_cannot_be_changed_or_deleted_through_the_app()
+    {
+        var world = await MemberWorld.FoundAsync(factory);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => InTenantAsync(world.Tenant, async db =>
+        {
+            var created = await db.AuditEvents.FirstAsync();
+            db.AuditEvents.Remove(created);
+            return await db.SaveChangesAsync();
+        }));
+        Assert.Single(await EventsAsync(world.Tenant));
+    }
+
+    private static List<string> ActionsOn(WebPage page) =>
+        [.. page.Document.QuerySelectorAll("#audit-table tr[data-action]").Select(row => row.GetAttribute("data-action")!)];
+
+    private Task<List<AuditEvent>> EventsAsync(CurrentTenant tenant) =>
+        InTenantAsync(tenant, db => db.AuditEvents.AsNoTracking().OrderBy(e => e.OccurredAtUtc).ThenBy(e => e.Id).ToListAsync());
+
+    private Task<T> InTenantAsync<T>(CurrentTenant tenant, Func<AppDbContext, Task<T>> action) =>
+        factory.WithScopeAsync(sp =>
+        {
+            sp.GetRequiredService<TenantContext>().Enter(tenant);
+            return action(sp.GetRequiredService<AppDbContext>());
+        });
+
+    public sealed class OnSqlite(SqliteAppFactory factory) : AuditLogTests(factory), IClassFixture<SqliteAppFactory>;
+
+    public sealed class OnPostgres(PostgresAppFactory factory) : AuditLogTests(factory), IClassFixture<PostgresAppFactory>;
+}
