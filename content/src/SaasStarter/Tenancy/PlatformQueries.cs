@@ -19,4 +19,25 @@ internal static class PlatformQueries
         db.MembershipsUserId = userId;
         return db.Memberships.IgnoreQueryFilters([TenantIsolation.FilterName]).Where(m => m.UserId == userId);
     }
+
+    /// <summary>
+    /// The number of members of each of <paramref name="tenantIds"/>, in one query: the operator's tenants list.
+    /// Run it inside <see cref="PlatformBypass"/>, or PostgreSQL's row-level security counts no one.
+    /// </summary>
+    public static Task<Dictionary<Guid, int>> MemberCountsByTenantAsync(this AppDbContext db, IReadOnlyCollection<Guid> tenantIds,
+        CancellationToken cancellationToken = default) =>
+        db.Memberships.IgnoreQueryFilters([TenantIsolation.FilterName])
+            .Where(m => tenantIds.Contains(m.TenantId))
+            .GroupBy(m => m.TenantId)
+            .Select(g => new { TenantId = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(x => x.TenantId, x => x.Count, cancellationToken);
+
+    /// <summary>The emails of a tenant's owners: the operator's tenant detail (whom to contact). Inside <see cref="PlatformBypass"/>.</summary>
+    public static Task<List<string>> OwnerEmailsOfTenantAsync(this AppDbContext db, Guid tenantId,
+        CancellationToken cancellationToken = default) =>
+        db.Memberships.IgnoreQueryFilters([TenantIsolation.FilterName])
+            .Where(m => m.TenantId == tenantId && m.Role == TenantRole.Owner)
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => u.Email ?? "")
+            .OrderBy(email => email)
+            .ToListAsync(cancellationToken);
 }

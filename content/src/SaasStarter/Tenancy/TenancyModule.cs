@@ -13,13 +13,15 @@ public static class TenancyModule
         // Every tenant page requires a signed-in user; membership itself is checked by TenantResolution.
         builder.Services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(options =>
             options.Conventions.AuthorizeFolder("/Tenant").AuthorizeFolder("/Tenants"));
+        builder.AddOperator();
         return builder;
     }
 
     /// <summary>After authentication (it needs the user), before authorization and the endpoints.</summary>
     public static WebApplication UseTenancy(this WebApplication app)
     {
-        app.UseMiddleware<TenantResolution>();
+        // The app itself, so TenantResolution can re-route a suspended tenant's requests to its suspended page.
+        app.UseMiddleware<TenantResolution>(app);
         return app;
     }
 }

@@ -8,10 +8,33 @@ namespace SaasStarter.Tenancy;
 /// Resolves /t/{slug}/... for signed-in users: an unknown slug and a tenant the user is not a member of look
 /// the same, 404, so nobody learns which tenants exist. Anonymous requests pass on to the pages, which require
 /// sign-in (see TenancyModule), so they are sent to the sign-in page without a lookup.
+/// A member of a suspended tenant gets, for every route and method, the suspended page (403) instead of what
+/// they asked for: the request is re-routed as a GET to <see cref="SuspendedPath"/>, so no handler of the
+/// tenant runs and nothing is written.
 /// </summary>
-internal sealed class TenantResolution(RequestDelegate next)
+internal sealed class TenantResolution
 {
-    public async Task InvokeAsync(HttpContext http, TenantDirectory directory, TenantContext context, AppDbContext db)
+    private readonly RequestDelegate next;
+    private readonly RequestDelegate suspended;
+
+    public TenantResolution(RequestDelegate next, IApplicationBuilder app)
+    {
+        this.next = next;
+        // The rest of the pipeline again, behind routing of its own, as the status-code pages re-execute /Error
+        // (their RerouteHelper): WebApplication's New() drops the app's route builder, so it is carried over.
+        const string globalRoutes = "__GlobalEndpointRouteBuilder";
+        var branch = app.New();
+        if (app.Properties.TryGetValue(globalRoutes, out var routes)) branch.Properties[globalRoutes] = routes;
+        branch.UseRouting();
+        branch.Run(next);
+        suspended = branch.Build();
+    }
+
+    /// <summary>The page a suspended tenant's members see (Pages/Tenant/Suspended).</summary>
+    public static string SuspendedPath(string slug) => $"/t/{slug}/suspended";
+
+    public async Task InvokeAsync(HttpContext http, TenantDirectory directory, TenantContext context, AppDbContext db,
+        ILogger<TenantResolution> logger)
     {
         if (SlugOf(http.Request.Path) is { } slug && http.User.Identity?.IsAuthenticated == true)
         {
@@ -27,6 +50,18 @@ internal sealed class TenantResolution(RequestDelegate next)
                 return;
             }
             context.Enter(tenant!, role);
+            if (tenant!.IsSuspended)
+            {
+                logger.LogInformation("Refused {Method} {Path}: tenant {TenantSlug} is suspended", http.Request.Method,
+                    http.Request.Path.Value, tenant.Slug);
+                http.SetEndpoint(null);
+                http.Request.RouteValues.Clear();
+                http.Request.Method = HttpMethods.Get;
+                http.Request.Path = SuspendedPath(tenant.Slug);
+                http.Request.QueryString = QueryString.Empty;
+                await suspended(http);
+                return;
+            }
         }
         await next(http);
     }
