@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using SaasStarter.Accounts;
 using SaasStarter.Accounts.Email;
 using SaasStarter.Audit;
+using SaasStarter.Projects;
 using SaasStarter.Tenancy;
 
 namespace SaasStarter.Data;
@@ -33,6 +34,8 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext tena
     public DbSet<Membership> Memberships => Set<Membership>();
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public DbSet<Project> Projects => Set<Project>();
 
     public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
 

@@ -8,7 +8,11 @@ public static class PagesModule
     public static WebApplicationBuilder AddPages(this WebApplicationBuilder builder)
     {
         builder.Services.AddRazorPages(options =>
-            options.Conventions.AddFolderApplicationModelConvention("/Tenant", model => model.Filters.Add(new LastTenant())));
+        {
+            options.Conventions.AddFolderApplicationModelConvention("/Tenant", model => model.Filters.Add(new LastTenant()));
+            // One page creates and edits a project: without an id it is a new one.
+            options.Conventions.AddPageRoute("/Tenant/Projects/Edit", "t/{slug}/projects/new");
+        });
         return builder;
     }
 }

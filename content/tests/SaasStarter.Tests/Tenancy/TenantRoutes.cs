@@ -191,7 +191,8 @@ public sealed class TenantObjects
         var singular = key.EndsWith('s') ? key[..^1] : key;
         var match = idsByEntity.Keys.FirstOrDefault(e => e.Equals(key, StringComparison.OrdinalIgnoreCase) || e.Equals(singular, StringComparison.OrdinalIgnoreCase))
             ?? idsByEntity.Keys.FirstOrDefault(e => singular.Length >= 3 && e.StartsWith(singular, StringComparison.OrdinalIgnoreCase));
-        return match is null ? null : idsByEntity[match].FirstOrDefault();
+        // An entity with no rows in A gives no id (not Guid.Empty): the route then counts as unprobeable by A's member.
+        return match is not null && idsByEntity[match] is [var first, ..] ? first : null;
     }
 
     public static async Task<TenantObjects> ReadAsync(IServiceProvider root, CurrentTenant tenant)

@@ -340,6 +340,42 @@ namespace SaasStarter.Data.Migrations.Postgres
                     b.ToTable("AuditEvents");
                 });
 
+            modelBuilder.Entity("SaasStarter.Projects.Project", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "Status", "Name");
+
+                    b.ToTable("Projects");
+                });
+
             modelBuilder.Entity("SaasStarter.Tenancy.Membership", b =>
                 {
                     b.Property<Guid>("Id")
@@ -452,6 +488,15 @@ namespace SaasStarter.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("SaasStarter.Audit.AuditEvent", b =>
+                {
+                    b.HasOne("SaasStarter.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SaasStarter.Projects.Project", b =>
                 {
                     b.HasOne("SaasStarter.Tenancy.Tenant", null)
                         .WithMany()

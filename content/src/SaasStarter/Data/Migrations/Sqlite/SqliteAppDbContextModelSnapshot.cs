@@ -329,6 +329,42 @@ namespace SaasStarter.Data.Migrations.Sqlite
                     b.ToTable("AuditEvents");
                 });
 
+            modelBuilder.Entity("SaasStarter.Projects.Project", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "Status", "Name");
+
+                    b.ToTable("Projects");
+                });
+
             modelBuilder.Entity("SaasStarter.Tenancy.Membership", b =>
                 {
                     b.Property<Guid>("Id")
@@ -441,6 +477,15 @@ namespace SaasStarter.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("SaasStarter.Audit.AuditEvent", b =>
+                {
+                    b.HasOne("SaasStarter.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SaasStarter.Projects.Project", b =>
                 {
                     b.HasOne("SaasStarter.Tenancy.Tenant", null)
                         .WithMany()

@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using SaasStarter.Data;
+using SaasStarter.Members;
+using SaasStarter.Projects;
+using SaasStarter.Tenancy;
+
+namespace SaasStarter.Pages.Tenant.Projects;
+
+/// <summary>
+/// Creates (no id) or edits a project, and archives or restores it. Another tenant's project id finds nothing
+/// through the query filter, so it answers 404 like an id that never existed.
+/// </summary>
+[RequirePermission(Permissions.ProjectsRead)]
+public sealed class EditModel(AppDbContext db, ITenantContext tenant) : PageModel
+{
+    [BindProperty]
+    public ProjectInput Input { get; set; } = new();
+
+    public Project? Project { get; private set; }
+    public CurrentTenant Tenant => tenant.Tenant!;
+    public bool CanWrite => Permissions.Grant(tenant.MemberRole, Permissions.ProjectsWrite);
+
+    public async Task<IActionResult> OnGetAsync(Guid? id)
+    {
+        if (id is null) return CanWrite ? Page() : Forbid403();
+        Project = await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id);
+        if (Project is null) return NotFound();
+        Input = new ProjectInput { Name = Project.Name, Description = Project.Description };
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(Guid? id)
+    {
+        if (!CanWrite) return Forbid403();
+        Project = id is null ? null : await db.Projects.SingleOrDefaultAsync(p => p.Id == id);
+        if (id is not null && Project is null) return NotFound();
+        if (!ModelState.IsValid) return Page();
+
+        if (Project is null)
+        {
+            Project = new Project { Name = Input.Name };
+            db.Projects.Add(Project); // TenantId is stamped on save
+        }
+        Input.ApplyTo(Project);
+        await db.SaveChangesAsync();
+        return Redirect($"/t/{Tenant.Slug}/projects/{Project.Id}");
+    }
+
+    public Task<IActionResult> OnPostArchiveAsync(Guid id) => SetStatusAsync(id, ProjectStatus.Archived);
+
+    public Task<IActionResult> OnPostRestoreAsync(Guid id) => SetStatusAsync(id, ProjectStatus.Active);
+
+    private async Task<IActionResult> SetStatusAsync(Guid id, ProjectStatus status)
+    {
+        if (!CanWrite) return Forbid403();
+        var project = await db.Projects.SingleOrDefaultAsync(p => p.Id == id);
+        if (project is null) return NotFound();
+        project.Status = status;
+        project.UpdatedAtUtc = DateTime.UtcNow;
+        await db.SaveChangesAsync();
+        return Redirect($"/t/{Tenant.Slug}/projects/{project.Id}");
+    }
+
+    private StatusCodeResult Forbid403() => StatusCode(StatusCodes.Status403Forbidden);
+}

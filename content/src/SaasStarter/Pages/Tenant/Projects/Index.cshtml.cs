@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using SaasStarter.Data;
+using SaasStarter.Members;
+using SaasStarter.Projects;
+using SaasStarter.Tenancy;
+
+namespace SaasStarter.Pages.Tenant.Projects;
+
+/// <summary>The tenant's projects, active or archived, paged. No tenant id anywhere: the query filter supplies it.</summary>
+[RequirePermission(Permissions.ProjectsRead)]
+public sealed class IndexModel(AppDbContext db, ITenantContext tenant) : PageModel
+{
+    public const int PageSize = 25;
+
+    [BindProperty(SupportsGet = true)]
+    public bool Archived { get; set; }
+
+    // Not "page": Razor Pages reserves that route value for the page's own name.
+    [BindProperty(SupportsGet = true, Name = "p")]
+    public int PageNumber { get; set; } = 1;
+
+    public IReadOnlyList<Project> Projects { get; private set; } = [];
+    public int Total { get; private set; }
+    public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
+    public CurrentTenant Tenant => tenant.Tenant!;
+    public bool CanWrite => Permissions.Grant(tenant.MemberRole, Permissions.ProjectsWrite);
+
+    public async Task OnGetAsync()
+    {
+        var status = Archived ? ProjectStatus.Archived : ProjectStatus.Active;
+        var projects = db.Projects.AsNoTracking().Where(p => p.Status == status);
+        Total = await projects.CountAsync();
+        PageNumber = Math.Clamp(PageNumber, 1, PageCount);
+        Projects = await projects.OrderBy(p => p.Name).Skip((PageNumber - 1) * PageSize).Take(PageSize).ToListAsync();
+    }
+}

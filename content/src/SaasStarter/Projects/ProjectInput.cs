@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SaasStarter.Projects;
+
+/// <summary>The fields a person edits, validated the same way on create and edit.</summary>
+public sealed class ProjectInput
+{
+    [Required(ErrorMessage = "Give the project a name.")]
+    [StringLength(Project.MaxNameLength, ErrorMessage = "Use at most {1} characters.")]
+    [Display(Name = "Name")]
+    public string Name { get; set; } = "";
+
+    [StringLength(Project.MaxDescriptionLength, ErrorMessage = "Use at most {1} characters.")]
+    [Display(Name = "Description")]
+    public string? Description { get; set; }
+
+    public void ApplyTo(Project project)
+    {
+        project.Name = Name.Trim();
+        project.Description = string.IsNullOrWhiteSpace(Description) ? null : Description.Trim();
+        project.UpdatedAtUtc = DateTime.UtcNow;
+    }
+}
