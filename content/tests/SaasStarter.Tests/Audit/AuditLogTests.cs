@@ -62,7 +62,7 @@ public abstract class AuditLogTests(AppFactory factory)
     {
         var world = await MemberWorld.FoundAsync(factory);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => InTenantAsync(world.Tenant, async db =>
+        await Assert.ThrowsAsync<InvalidOperationException>(() => factory.InTenantAsync(world.Tenant, async db =>
         {
             var created = await db.AuditEvents.FirstAsync();
             db.AuditEvents.Remove(created);
@@ -75,14 +75,8 @@ public abstract class AuditLogTests(AppFactory factory)
         [.. page.Document.QuerySelectorAll("#audit-table tr[data-action]").Select(row => row.GetAttribute("data-action")!)];
 
     private Task<List<AuditEvent>> EventsAsync(CurrentTenant tenant) =>
-        InTenantAsync(tenant, db => db.AuditEvents.AsNoTracking().OrderBy(e => e.OccurredAtUtc).ThenBy(e => e.Id).ToListAsync());
+        factory.InTenantAsync(tenant, db => db.AuditEvents.AsNoTracking().OrderBy(e => e.OccurredAtUtc).ThenBy(e => e.Id).ToListAsync());
 
-    private Task<T> InTenantAsync<T>(CurrentTenant tenant, Func<AppDbContext, Task<T>> action) =>
-        factory.WithScopeAsync(sp =>
-        {
-            sp.GetRequiredService<TenantContext>().Enter(tenant);
-            return action(sp.GetRequiredService<AppDbContext>());
-        });
 
     public sealed class OnSqlite(SqliteAppFactory factory) : AuditLogTests(factory), IClassFixture<SqliteAppFactory>;
 

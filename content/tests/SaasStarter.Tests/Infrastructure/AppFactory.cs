@@ -8,6 +8,7 @@ using SaasStarter.Accounts;
 using SaasStarter.Accounts.Email;
 using SaasStarter.Api;
 using SaasStarter.Data;
+using SaasStarter.Tenancy;
 
 namespace SaasStarter.Tests.Infrastructure;
 
@@ -80,6 +81,14 @@ public abstract class AppFactory : WebApplicationFactory<Program>, IAsyncLifetim
         await using var scope = Services.CreateAsyncScope();
         return await action(scope.ServiceProvider);
     }
+
+    /// <summary>A unit of work acting for <paramref name="tenant"/> (and, if given, a member's role), as a request to /t/{slug} would.</summary>
+    public Task<T> InTenantAsync<T>(CurrentTenant tenant, Func<AppDbContext, Task<T>> action, TenantRole? role = null) =>
+        WithScopeAsync(sp =>
+        {
+            sp.GetRequiredService<TenantContext>().Enter(tenant, role);
+            return action(sp.GetRequiredService<AppDbContext>());
+        });
 
     public Task<AppUser?> FindUserAsync(string email) =>
         WithScopeAsync(sp => sp.GetRequiredService<UserManager<AppUser>>().FindByEmailAsync(email));

@@ -137,9 +137,5 @@ internal sealed record MemberWorld(AppFactory Factory, CurrentTenant Tenant, Gui
         InTenantAsync(null, db => db.Memberships.ToDictionaryAsync(m => m.UserId, m => m.Role));
 
     private Task<T> InTenantAsync<T>(TenantRole? role, Func<AppDbContext, Task<T>> action) =>
-        Factory.WithScopeAsync(sp =>
-        {
-            sp.GetRequiredService<TenantContext>().Enter(Tenant, role);
-            return action(sp.GetRequiredService<AppDbContext>());
-        });
+        Factory.InTenantAsync(Tenant, action, role);
 }

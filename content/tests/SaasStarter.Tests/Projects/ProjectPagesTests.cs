@@ -32,7 +32,7 @@ public abstract class ProjectPagesTests(AppFactory factory)
         Assert.True(afterArchive.Document.QuerySelector("#project-archived") is not null,
             $"{(int)edited.StatusCode} then {(int)archived.StatusCode} → {afterArchive.Address}: {WebSession.Excerpt(afterArchive)}");
 
-        var project = await InTenantAsync(world.Tenant, db => db.Projects.SingleAsync());
+        var project = await factory.InTenantAsync(world.Tenant, db => db.Projects.SingleAsync());
         Assert.Equal(("Apollo 11", ProjectStatus.Archived, world.Tenant.Id), (project.Name, project.Status, project.TenantId));
         var active = await session.GetAsync($"/t/{world.Tenant.Slug}/projects");
         Assert.Empty(active.Document.QuerySelectorAll("#project-list [data-project]"));
@@ -44,7 +44,7 @@ public abstract class ProjectPagesTests(AppFactory factory)
     public async Task A_viewer_reads_projects_but_cannot_create_or_change_them()
     {
         var world = await MemberWorld.FoundAsync(factory);
-        var project = await InTenantAsync(world.Tenant, async db =>
+        var project = await factory.InTenantAsync(world.Tenant, async db =>
         {
             var added = new Project { Name = "Read me" };
             db.Projects.Add(added);
@@ -67,7 +67,7 @@ public abstract class ProjectPagesTests(AppFactory factory)
         Assert.Null(view.Document.QuerySelector("#save-project"));
         Assert.Equal(HttpStatusCode.Forbidden, create.Status);
         Assert.Equal(HttpStatusCode.Forbidden, archive.StatusCode);
-        Assert.Equal(ProjectStatus.Active, (await InTenantAsync(world.Tenant, db => db.Projects.SingleAsync())).Status);
+        Assert.Equal(ProjectStatus.Active, (await factory.InTenantAsync(world.Tenant, db => db.Projects.SingleAsync())).Status);
     }
 
     [ProviderFact]
@@ -75,7 +75,7 @@ public abstract class ProjectPagesTests(AppFactory factory)
     {
         var mine = await MemberWorld.FoundAsync(factory);
         var theirs = await MemberWorld.FoundAsync(factory);
-        var secret = await InTenantAsync(theirs.Tenant, async db =>
+        var secret = await factory.InTenantAsync(theirs.Tenant, async db =>
         {
             var added = new Project { Name = "Their secret" };
             db.Projects.Add(added);
@@ -97,12 +97,6 @@ public abstract class ProjectPagesTests(AppFactory factory)
         return session;
     }
 
-    private Task<T> InTenantAsync<T>(CurrentTenant tenant, Func<AppDbContext, Task<T>> action) =>
-        factory.WithScopeAsync(sp =>
-        {
-            sp.GetRequiredService<TenantContext>().Enter(tenant);
-            return action(sp.GetRequiredService<AppDbContext>());
-        });
 
     public sealed class OnSqlite(SqliteAppFactory factory) : ProjectPagesTests(factory), IClassFixture<SqliteAppFactory>;
 
