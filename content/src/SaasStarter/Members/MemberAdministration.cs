@@ -100,9 +100,14 @@ public sealed class MemberAdministration(AppDbContext db, ITenantContext tenant,
         }
     }
 
-    // PostgreSQL reports a serializable conflict as SQLSTATE 40001; SQLite serializes writers, so never gets here.
-    private static bool IsConflict(Exception e) =>
-        e is DbUpdateConcurrencyException
-        || (e.InnerException ?? e) is Npgsql.PostgresException { SqlState: "40001" }
-        || e is Npgsql.PostgresException { SqlState: "40001" };
+    // PostgreSQL reports a serializable conflict as SQLSTATE 40001, wrapped by EF in one or two layers (at save or at
+    // commit); SQLite serializes writers, so never gets here.
+    private static bool IsConflict(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is DbUpdateConcurrencyException or Npgsql.PostgresException { SqlState: "40001" }) return true;
+        }
+        return false;
+    }
 }
