@@ -33,6 +33,8 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext tena
 
     public DbSet<Membership> Memberships => Set<Membership>();
 
+    public DbSet<TenantSlugAlias> TenantSlugAliases => Set<TenantSlugAlias>();
+
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<Project> Projects => Set<Project>();

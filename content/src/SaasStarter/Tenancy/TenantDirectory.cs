@@ -36,6 +36,18 @@ public sealed class TenantDirectory(IMemoryCache cache, IServiceScopeFactory sco
         return found;
     }
 
+    /// <summary>The tenant that used to have <paramref name="slug"/>, with its current address; not cached (rare).</summary>
+    public async Task<CurrentTenant?> FindRenamedAsync(string slug)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var tenant = await db.TenantSlugAliases.Where(a => a.Slug == slug)
+            .Join(db.Tenants, a => a.TenantId, t => t.Id, (a, t) => t)
+            .AsNoTracking()
+            .SingleOrDefaultAsync();
+        return tenant is null ? null : CurrentTenant.Of(tenant);
+    }
+
     public void Forget(string slug)
     {
         generations.AddOrUpdate(slug, 1, (_, n) => n + 1);

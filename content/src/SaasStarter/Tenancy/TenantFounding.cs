@@ -27,7 +27,7 @@ public sealed class TenantFounding(AppDbContext db, TenantContext context, Audit
             _ => null,
         };
         var slugProblem = TenantSlug.Problem(slug);
-        if (slugProblem is null && await db.Tenants.AnyAsync(t => t.Slug == slug))
+        if (slugProblem is null && (await db.Tenants.AnyAsync(t => t.Slug == slug) || await db.TenantSlugAliases.AnyAsync(a => a.Slug == slug)))
         {
             slugProblem = Taken(slug);
         }

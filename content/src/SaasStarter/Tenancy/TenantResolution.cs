@@ -39,6 +39,8 @@ internal sealed class TenantResolution
         if (SlugOf(http.Request.Path) is { } slug && http.User.Identity?.IsAuthenticated == true)
         {
             var tenant = await directory.FindAsync(slug);
+            var renamed = tenant is null && HttpMethods.IsGet(http.Request.Method);
+            if (renamed) tenant = await directory.FindRenamedAsync(slug);
             var userId = Guid.TryParse(http.User.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : Guid.Empty;
             var role = tenant is null
                 ? null
@@ -47,6 +49,13 @@ internal sealed class TenantResolution
             if (role is null)
             {
                 http.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+            if (renamed)
+            {
+                // An old address of the member's tenant: the same page at the new one (non-members got 404 above).
+                var rest = http.Request.Path.Value!["/t/".Length..].Split('/', 2) is [_, var tail] ? "/" + tail : "";
+                http.Response.Redirect($"/t/{tenant!.Slug}{rest}{http.Request.QueryString}");
                 return;
             }
             context.Enter(tenant!, role);
