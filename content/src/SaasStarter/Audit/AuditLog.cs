@@ -34,8 +34,10 @@ public sealed class AuditLog(AppDbContext db, IHttpContextAccessor http, IServic
     /// </summary>
     public async Task AddForUserTenantsAsync(Guid userId, string email, string action, object? detail = null)
     {
-        var tenantIds = await db.MembershipsOfUser(userId).Select(m => m.TenantId).ToListAsync();
-        var tenants = await db.Tenants.AsNoTracking().Where(t => tenantIds.Contains(t.Id)).ToListAsync();
+        var tenants = await db.MembershipsOfUser(userId)
+            .Join(db.Tenants, m => m.TenantId, t => t.Id, (m, t) => t)
+            .AsNoTracking()
+            .ToListAsync();
         foreach (var tenant in tenants)
         {
             await using var scope = scopes.CreateAsyncScope();

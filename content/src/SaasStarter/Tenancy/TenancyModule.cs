@@ -10,6 +10,7 @@ public static class TenancyModule
         builder.Services.AddSingleton<TenantDirectory>();
         builder.Services.AddScoped<TenantFounding>();
         builder.Services.AddScoped<TenantSettings>();
+        builder.Services.AddScoped<UserWorkspaces>();
         builder.Services.AddScoped<PlatformBypass>();
         // Every tenant page requires a signed-in user; membership itself is checked by TenantResolution.
         builder.Services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(options =>

@@ -82,6 +82,15 @@ public abstract class AppFactory : WebApplicationFactory<Program>, IAsyncLifetim
         return await action(scope.ServiceProvider);
     }
 
+    /// <summary>A session signed in as <paramref name="email"/> (password <see cref="AccountFlows.GoodPassword"/>).</summary>
+    public async Task<WebSession> SignedInSessionAsync(string email)
+    {
+        var session = CreateSession();
+        var signedIn = await AccountFlows.SignInAsync(session, email, AccountFlows.GoodPassword);
+        Xunit.Assert.True(WebSession.IsRedirect(signedIn.StatusCode), $"sign-in of {email} answered {(int)signedIn.StatusCode}");
+        return session;
+    }
+
     /// <summary>A unit of work acting for <paramref name="tenant"/> (and, if given, a member's role), as a request to /t/{slug} would.</summary>
     public Task<T> InTenantAsync<T>(CurrentTenant tenant, Func<AppDbContext, Task<T>> action, TenantRole? role = null) =>
         WithScopeAsync(sp =>

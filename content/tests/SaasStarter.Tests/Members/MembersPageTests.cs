@@ -11,7 +11,7 @@ public abstract class MembersPageTests(AppFactory factory)
     public async Task A_viewer_sees_the_members_but_no_controls_and_cannot_change_roles_by_posting()
     {
         var (world, viewerEmail, memberEmail) = await WorldAsync();
-        using var viewer = await SignedInAsync(viewerEmail);
+        using var viewer = await factory.SignedInSessionAsync(viewerEmail);
 
         var page = await viewer.GetAsync(MembersPath(world));
         Assert.Equal(HttpStatusCode.OK, page.Status);
@@ -36,7 +36,7 @@ public abstract class MembersPageTests(AppFactory factory)
     public async Task An_owner_changes_a_role_from_the_page_and_search_narrows_the_list()
     {
         var (world, viewerEmail, memberEmail) = await WorldAsync();
-        using var owner = await SignedInAsync(world.OwnerEmail);
+        using var owner = await factory.SignedInSessionAsync(world.OwnerEmail);
 
         var found = await owner.GetAsync(MembersPath(world) + "?q=" + Uri.EscapeDataString(memberEmail[..12]));
         var rows = found.Document.QuerySelectorAll("#members-table tr[data-member]").Select(r => r.GetAttribute("data-member")).ToList();
@@ -62,12 +62,6 @@ public abstract class MembersPageTests(AppFactory factory)
         return (world, viewerEmail, memberEmail);
     }
 
-    private async Task<WebSession> SignedInAsync(string email)
-    {
-        var session = factory.CreateSession();
-        await AccountFlows.SignInAsync(session, email, AccountFlows.GoodPassword);
-        return session;
-    }
 
     public sealed class OnSqlite(SqliteAppFactory factory) : MembersPageTests(factory), IClassFixture<SqliteAppFactory>;
 

@@ -24,7 +24,7 @@ public abstract class OperatorAreaTests(AppFactory factory)
     public async Task Non_operator_gets_404_on_the_admin_area_signed_in_or_not()
     {
         var world = await TenantAsync("Hidden");
-        using var owner = await SignedInAsync(world.OwnerEmail);
+        using var owner = await factory.SignedInSessionAsync(world.OwnerEmail);
         using var anonymous = factory.CreateSession();
 
         var home = await owner.GetAsync($"/t/{world.Tenant.Slug}");
@@ -101,8 +101,8 @@ public abstract class OperatorAreaTests(AppFactory factory)
         var memberEmail = AccountFlows.UniqueEmail("member");
         await world.AddAsync(TenantRole.Member, memberEmail);
         var outsider = await TenantAsync("Outsider");
-        using var member = await SignedInAsync(memberEmail);
-        using var stranger = await SignedInAsync(outsider.OwnerEmail);
+        using var member = await factory.SignedInSessionAsync(memberEmail);
+        using var stranger = await factory.SignedInSessionAsync(outsider.OwnerEmail);
         using var op = await OperatorAsync();
         var members = $"/t/{world.Tenant.Slug}/members";
         var before = await member.GetAsync(members); // also caches the tenant as active
@@ -154,7 +154,7 @@ public abstract class OperatorAreaTests(AppFactory factory)
         Assert.NotEmpty(routes);
         var world = await TenantAsync("Frozen");
         await world.AddAsync(TenantRole.Member);
-        using var owner = await SignedInAsync(world.OwnerEmail);
+        using var owner = await factory.SignedInSessionAsync(world.OwnerEmail);
         var token = TokenOf(await owner.GetAsync($"/t/{world.Tenant.Slug}"));
         using var op = await OperatorAsync();
         await op.SubmitAsync(await op.GetAsync($"/admin/tenants/{world.Tenant.Id}"), new Dictionary<string, string>(), "#suspend-form");
@@ -196,7 +196,7 @@ public abstract class OperatorAreaTests(AppFactory factory)
     public async Task The_suspended_address_of_an_active_tenant_leads_to_the_workspace()
     {
         var world = await TenantAsync("Active");
-        using var owner = await SignedInAsync(world.OwnerEmail);
+        using var owner = await factory.SignedInSessionAsync(world.OwnerEmail);
 
         var response = await owner.Client.GetAsync($"/t/{world.Tenant.Slug}/suspended");
 
@@ -234,16 +234,9 @@ public abstract class OperatorAreaTests(AppFactory factory)
             Assert.True(added.Succeeded, string.Join("; ", added.Errors.Select(e => e.Description)));
             return 0;
         });
-        return await SignedInAsync(email);
+        return await factory.SignedInSessionAsync(email);
     }
 
-    private async Task<WebSession> SignedInAsync(string email)
-    {
-        var session = factory.CreateSession();
-        var signedIn = await AccountFlows.SignInAsync(session, email, AccountFlows.GoodPassword);
-        Assert.True(WebSession.IsRedirect(signedIn.StatusCode), $"sign-in of {email} answered {(int)signedIn.StatusCode}");
-        return session;
-    }
 
     private Task<bool> IsSuspendedAsync(MemberWorld world) =>
         factory.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().Tenants

@@ -18,7 +18,7 @@ public abstract class ProjectPagesTests(AppFactory factory)
         var world = await MemberWorld.FoundAsync(factory);
         var email = AccountFlows.UniqueEmail("maker");
         await world.AddAsync(TenantRole.Member, email);
-        using var session = await SignedInAsync(email);
+        using var session = await factory.SignedInSessionAsync(email);
 
         var form = await session.GetAsync($"/t/{world.Tenant.Slug}/projects/new");
         var created = await session.SubmitAsync(form, new Dictionary<string, string> { ["Input.Name"] = "Apollo", ["Input.Description"] = "To the moon" }, "#project-form");
@@ -53,7 +53,7 @@ public abstract class ProjectPagesTests(AppFactory factory)
         });
         var email = AccountFlows.UniqueEmail("looker");
         await world.AddAsync(TenantRole.Viewer, email);
-        using var session = await SignedInAsync(email);
+        using var session = await factory.SignedInSessionAsync(email);
 
         var list = await session.GetAsync($"/t/{world.Tenant.Slug}/projects");
         var view = await session.GetAsync($"/t/{world.Tenant.Slug}/projects/{project.Id}");
@@ -82,7 +82,7 @@ public abstract class ProjectPagesTests(AppFactory factory)
             await db.SaveChangesAsync();
             return added;
         });
-        using var session = await SignedInAsync(mine.OwnerEmail);
+        using var session = await factory.SignedInSessionAsync(mine.OwnerEmail);
 
         var page = await session.GetAsync($"/t/{mine.Tenant.Slug}/projects/{secret.Id}");
 
@@ -90,12 +90,6 @@ public abstract class ProjectPagesTests(AppFactory factory)
         Assert.DoesNotContain("Their secret", page.Html, StringComparison.Ordinal);
     }
 
-    private async Task<WebSession> SignedInAsync(string email)
-    {
-        var session = factory.CreateSession();
-        await AccountFlows.SignInAsync(session, email, AccountFlows.GoodPassword);
-        return session;
-    }
 
 
     public sealed class OnSqlite(SqliteAppFactory factory) : ProjectPagesTests(factory), IClassFixture<SqliteAppFactory>;

@@ -100,9 +100,7 @@ public abstract class TenantPagesTests(AppFactory factory)
     {
         var email = AccountFlows.UniqueEmail(label);
         await factory.CreateConfirmedUserAsync(email, AccountFlows.GoodPassword);
-        var session = factory.CreateSession();
-        await AccountFlows.SignInAsync(session, email, AccountFlows.GoodPassword);
-        return session;
+        return await factory.SignedInSessionAsync(email);
     }
 
     private static async Task<HttpResponseMessage> CreateWorkspaceAsync(WebSession session, string name, string slug)

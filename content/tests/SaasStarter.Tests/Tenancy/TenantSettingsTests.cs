@@ -16,7 +16,7 @@ public abstract class TenantSettingsTests(AppFactory factory)
         var world = await MemberWorld.FoundAsync(factory);
         var old = world.Tenant.Slug;
         var fresh = $"moved-{Guid.NewGuid():N}"[..24];
-        using var owner = await SignedInAsync(world.OwnerEmail);
+        using var owner = await factory.SignedInSessionAsync(world.OwnerEmail);
 
         var settings = await owner.GetAsync($"/t/{old}/settings");
         await owner.SubmitAsync(settings, new Dictionary<string, string> { ["Name"] = "Renamed Ltd" }, "#name-form");
@@ -38,12 +38,12 @@ public abstract class TenantSettingsTests(AppFactory factory)
     {
         var world = await MemberWorld.FoundAsync(factory);
         var old = world.Tenant.Slug;
-        using var owner = await SignedInAsync(world.OwnerEmail);
+        using var owner = await factory.SignedInSessionAsync(world.OwnerEmail);
         await owner.SubmitAsync(await owner.GetAsync($"/t/{old}/settings"),
             new Dictionary<string, string> { ["NewSlug"] = $"new-{Guid.NewGuid():N}"[..24] }, "#address-form");
         var strangerEmail = AccountFlows.UniqueEmail("stranger");
         await factory.CreateConfirmedUserAsync(strangerEmail, AccountFlows.GoodPassword);
-        using var stranger = await SignedInAsync(strangerEmail);
+        using var stranger = await factory.SignedInSessionAsync(strangerEmail);
 
         var probe = await stranger.Client.GetAsync($"/t/{old}");
         var form = await stranger.GetAsync("/tenants/new");
@@ -61,19 +61,13 @@ public abstract class TenantSettingsTests(AppFactory factory)
         var world = await MemberWorld.FoundAsync(factory);
         var email = AccountFlows.UniqueEmail("plain");
         await world.AddAsync(TenantRole.Member, email);
-        using var member = await SignedInAsync(email);
+        using var member = await factory.SignedInSessionAsync(email);
 
         var settings = await member.GetAsync($"/t/{world.Tenant.Slug}/settings");
 
         Assert.Equal(HttpStatusCode.Forbidden, settings.Status);
     }
 
-    private async Task<WebSession> SignedInAsync(string email)
-    {
-        var session = factory.CreateSession();
-        await AccountFlows.SignInAsync(session, email, AccountFlows.GoodPassword);
-        return session;
-    }
 
     public sealed class OnSqlite(SqliteAppFactory factory) : TenantSettingsTests(factory), IClassFixture<SqliteAppFactory>;
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using SaasStarter.Accounts;
 using SaasStarter.Data;
+using SaasStarter.Pages.Shared;
 using SaasStarter.Tenancy;
 
 namespace SaasStarter.Pages.Admin;
@@ -27,24 +28,20 @@ public sealed class IndexModel(AppDbContext db, PlatformBypass bypass, UserManag
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
     public int Total { get; private set; }
-    public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
+    public int PageCount { get; private set; } = 1;
 
     public async Task OnGetAsync()
     {
         var tenants = db.Tenants.AsNoTracking();
-        var term = Search?.Trim();
-        if (!string.IsNullOrEmpty(term))
+        if (!string.IsNullOrWhiteSpace(Search))
         {
-            var pattern = $"%{term.Replace("%", "").Replace("_", "").ToUpperInvariant()}%";
+            var pattern = Paging.ContainsPattern(Search);
             tenants = tenants.Where(t => EF.Functions.Like(t.Name.ToUpper(), pattern) || EF.Functions.Like(t.Slug.ToUpper(), pattern));
         }
-        Total = await tenants.CountAsync(HttpContext.RequestAborted);
-        PageNumber = Math.Clamp(PageNumber, 1, PageCount);
-        var page = await tenants
-            .OrderBy(t => t.Name).ThenBy(t => t.Slug)
-            .Skip((PageNumber - 1) * PageSize)
-            .Take(PageSize)
-            .ToListAsync(HttpContext.RequestAborted);
+        var found = await tenants.OrderBy(t => t.Name).ThenBy(t => t.Slug)
+            .ToPageAsync(PageNumber, PageSize, HttpContext.RequestAborted);
+        (Total, PageNumber, PageCount) = (found.Total, found.Number, found.Count);
+        var page = found.Items;
 
         Dictionary<Guid, int> counts;
         using (bypass.Begin("operator: tenants list", OperatorId()))

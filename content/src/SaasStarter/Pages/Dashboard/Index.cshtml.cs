@@ -4,9 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
-using Microsoft.EntityFrameworkCore;
 using SaasStarter.Accounts;
-using SaasStarter.Data;
 using SaasStarter.Tenancy;
 
 namespace SaasStarter.Pages.Dashboard;
@@ -15,7 +13,7 @@ namespace SaasStarter.Pages.Dashboard;
 [Authorize]
 public sealed class IndexModel(
     UserManager<AppUser> users,
-    AppDbContext db,
+    UserWorkspaces workspaces,
     IOptions<IdentityOptions> identityOptions,
     IOptionsMonitor<CookieAuthenticationOptions> cookieOptions) : PageModel
 {
@@ -25,7 +23,7 @@ public sealed class IndexModel(
     public bool TwoFactorEnabled { get; private set; }
     public int RecoveryCodesLeft { get; private set; }
     public bool IsPlatformOperator { get; private set; }
-    public IReadOnlyList<(string Name, string Slug, TenantRole Role)> Workspaces { get; private set; } = [];
+    public IReadOnlyList<UserWorkspaces.Workspace> Workspaces { get; private set; } = [];
 
     /// <summary>The protections every account gets, read from the live settings rather than restated.</summary>
     public LockoutOptions Lockout => identityOptions.Value.Lockout;
@@ -46,11 +44,7 @@ public sealed class IndexModel(
         TwoFactorEnabled = user.TwoFactorEnabled;
         RecoveryCodesLeft = TwoFactorEnabled ? await users.CountRecoveryCodesAsync(user) : 0;
         IsPlatformOperator = await users.IsInRoleAsync(user, Roles.PlatformOperator);
-        var workspaces = await db.MembershipsOfUser(user.Id)
-            .Join(db.Tenants, m => m.TenantId, t => t.Id, (m, t) => new { t.Name, t.Slug, m.Role })
-            .OrderBy(w => w.Name)
-            .ToListAsync();
-        Workspaces = [.. workspaces.Select(w => (w.Name, w.Slug, w.Role))];
+        Workspaces = await workspaces.OfAsync(user.Id);
         return Page();
     }
 }

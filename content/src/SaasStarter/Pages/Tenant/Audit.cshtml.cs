@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using SaasStarter.Audit;
 using SaasStarter.Data;
 using SaasStarter.Members;
+using SaasStarter.Pages.Shared;
 using SaasStarter.Tenancy;
 
 namespace SaasStarter.Pages.Tenant;
@@ -27,7 +28,7 @@ public sealed class AuditModel(AppDbContext db, ITenantContext tenant) : PageMod
 
     public IReadOnlyList<AuditEvent> Events { get; private set; } = [];
     public int Total { get; private set; }
-    public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
+    public int PageCount { get; private set; } = 1;
     public CurrentTenant Tenant => tenant.Tenant!;
 
     public async Task OnGetAsync()
@@ -37,15 +38,12 @@ public sealed class AuditModel(AppDbContext db, ITenantContext tenant) : PageMod
         if (!string.IsNullOrWhiteSpace(EventType)) events = events.Where(e => e.Action == EventType);
         if (!string.IsNullOrWhiteSpace(Actor))
         {
-            var pattern = $"%{Actor.Trim().Replace("%", "").Replace("_", "").ToUpperInvariant()}%";
+            var pattern = Paging.ContainsPattern(Actor);
             events = events.Where(e => e.ActorEmail != null && EF.Functions.Like(e.ActorEmail.ToUpper(), pattern));
         }
-        Total = await events.CountAsync();
-        PageNumber = Math.Clamp(PageNumber, 1, PageCount);
-        Events = await events
+        var found = await events
             .OrderByDescending(e => e.OccurredAtUtc).ThenByDescending(e => e.Id)
-            .Skip((PageNumber - 1) * PageSize)
-            .Take(PageSize)
-            .ToListAsync();
+            .ToPageAsync(PageNumber, PageSize);
+        (Events, Total, PageNumber, PageCount) = (found.Items, found.Total, found.Number, found.Count);
     }
 }

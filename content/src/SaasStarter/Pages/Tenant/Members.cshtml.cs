@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using SaasStarter.Accounts;
 using SaasStarter.Data;
 using SaasStarter.Members;
+using SaasStarter.Pages.Shared;
 using SaasStarter.Tenancy;
 
 namespace SaasStarter.Pages.Tenant;
@@ -27,7 +28,7 @@ public sealed class MembersModel(AppDbContext db, ITenantContext tenant, MemberA
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
     public int Total { get; private set; }
-    public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
+    public int PageCount { get; private set; } = 1;
     public CurrentTenant Tenant => tenant.Tenant!;
     public TenantRole MyRole => tenant.MemberRole!.Value;
     public Guid MyUserId => Guid.Parse(users.GetUserId(User)!);
@@ -43,20 +44,16 @@ public sealed class MembersModel(AppDbContext db, ITenantContext tenant, MemberA
     {
         // Inside the tenant's query filter: only this tenant's memberships exist for this query.
         var members = db.Memberships.Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m, u.Email });
-        var term = Search?.Trim();
-        if (!string.IsNullOrEmpty(term))
+        if (!string.IsNullOrWhiteSpace(Search))
         {
-            var pattern = $"%{term.Replace("%", "").Replace("_", "").ToUpperInvariant()}%";
+            var pattern = Paging.ContainsPattern(Search);
             members = members.Where(x => EF.Functions.Like(x.Email!.ToUpper(), pattern));
         }
-        Total = await members.CountAsync();
-        PageNumber = Math.Clamp(PageNumber, 1, PageCount);
-        Rows = await members
+        var found = await members
             .OrderBy(x => x.Email)
-            .Skip((PageNumber - 1) * PageSize)
-            .Take(PageSize)
             .Select(x => new Row(x.m.Id, x.m.UserId, x.Email ?? "", x.m.Role, x.m.CreatedAtUtc))
-            .ToListAsync();
+            .ToPageAsync(PageNumber, PageSize);
+        (Rows, Total, PageNumber, PageCount) = (found.Items, found.Total, found.Number, found.Count);
     }
 
     public Task<IActionResult> OnPostRoleAsync(Guid membershipId, TenantRole role) =>

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using SaasStarter.Data;
 using SaasStarter.Members;
 using SaasStarter.Projects;
+using SaasStarter.Pages.Shared;
 using SaasStarter.Tenancy;
 
 namespace SaasStarter.Pages.Tenant.Projects;
@@ -23,7 +24,7 @@ public sealed class IndexModel(AppDbContext db, ITenantContext tenant) : PageMod
 
     public IReadOnlyList<Project> Projects { get; private set; } = [];
     public int Total { get; private set; }
-    public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
+    public int PageCount { get; private set; } = 1;
     public CurrentTenant Tenant => tenant.Tenant!;
     public bool CanWrite => Permissions.Grant(tenant.MemberRole, Permissions.ProjectsWrite);
 
@@ -31,8 +32,7 @@ public sealed class IndexModel(AppDbContext db, ITenantContext tenant) : PageMod
     {
         var status = Archived ? ProjectStatus.Archived : ProjectStatus.Active;
         var projects = db.Projects.AsNoTracking().Where(p => p.Status == status);
-        Total = await projects.CountAsync();
-        PageNumber = Math.Clamp(PageNumber, 1, PageCount);
-        Projects = await projects.OrderBy(p => p.Name).Skip((PageNumber - 1) * PageSize).Take(PageSize).ToListAsync();
+        var found = await projects.OrderBy(p => p.Name).ToPageAsync(PageNumber, PageSize);
+        (Projects, Total, PageNumber, PageCount) = (found.Items, found.Total, found.Number, found.Count);
     }
 }
