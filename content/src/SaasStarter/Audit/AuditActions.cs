@@ -7,18 +7,15 @@ public static class AuditActions
     public const string SignInFailed = "signin.failed";
     public const string SignInLockedOut = "signin.locked_out";
     public const string TenantCreated = "tenant.created";
-    public const string MemberJoined = "member.joined";
-    public const string MemberInvited = "member.invited";
     public const string MemberRoleChanged = "member.role_changed";
     public const string MemberRemoved = "member.removed";
     public const string MemberLeft = "member.left";
     public const string OwnershipTransferred = "ownership.transferred";
     public const string TenantSettingsChanged = "tenant.settings_changed";
-    public const string OperatorAction = "operator.action";
 
     public static IReadOnlyList<string> All { get; } =
     [
-        SignInSucceeded, SignInFailed, SignInLockedOut, TenantCreated, MemberJoined, MemberInvited, MemberRoleChanged,
-        MemberRemoved, MemberLeft, OwnershipTransferred, TenantSettingsChanged, OperatorAction,
+        SignInSucceeded, SignInFailed, SignInLockedOut, TenantCreated, MemberRoleChanged, MemberRemoved, MemberLeft,
+        OwnershipTransferred, TenantSettingsChanged,
     ];
 }

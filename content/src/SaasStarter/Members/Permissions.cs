@@ -29,7 +29,5 @@ public static class Permissions
         [TenantRole.Viewer] = new HashSet<string> { MembersRead, ProjectsRead },
     };
 
-    public static IReadOnlySet<string> Of(TenantRole role) => Grants[role];
-
     public static bool Grant(TenantRole? role, string permission) => role is { } r && Grants[r].Contains(permission);
 }

@@ -31,7 +31,9 @@ public sealed class MembersModel(AppDbContext db, ITenantContext tenant, MemberA
     public int PageCount { get; private set; } = 1;
     public CurrentTenant Tenant => tenant.Tenant!;
     public TenantRole MyRole => tenant.MemberRole!.Value;
-    public Guid MyUserId => Guid.Parse(users.GetUserId(User)!);
+    // Read once: the view compares it with every row.
+    public Guid MyUserId => myUserId ??= Guid.Parse(users.GetUserId(User)!);
+    private Guid? myUserId;
     public bool CanManage => Permissions.Grant(tenant.MemberRole, Permissions.MembersManage);
 
     [TempData]
