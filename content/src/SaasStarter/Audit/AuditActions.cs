@@ -7,6 +7,10 @@ public static class AuditActions
     public const string SignInFailed = "signin.failed";
     public const string SignInLockedOut = "signin.locked_out";
     public const string TenantCreated = "tenant.created";
+    public const string MemberInvited = "member.invited";
+    public const string InvitationResent = "invitation.resent";
+    public const string InvitationRevoked = "invitation.revoked";
+    public const string MemberJoined = "member.joined";
     public const string MemberRoleChanged = "member.role_changed";
     public const string MemberRemoved = "member.removed";
     public const string MemberLeft = "member.left";
@@ -15,7 +19,8 @@ public static class AuditActions
 
     public static IReadOnlyList<string> All { get; } =
     [
-        SignInSucceeded, SignInFailed, SignInLockedOut, TenantCreated, MemberRoleChanged, MemberRemoved, MemberLeft,
+        SignInSucceeded, SignInFailed, SignInLockedOut, TenantCreated, MemberInvited, InvitationResent, InvitationRevoked, MemberJoined,
+        MemberRoleChanged, MemberRemoved, MemberLeft,
         OwnershipTransferred, TenantSettingsChanged,
     ];
 }

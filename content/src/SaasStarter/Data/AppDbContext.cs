@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using SaasStarter.Accounts;
 using SaasStarter.Accounts.Email;
 using SaasStarter.Audit;
+using SaasStarter.Members.Invitations;
 using SaasStarter.Projects;
 using SaasStarter.Tenancy;
 
@@ -26,12 +27,20 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext tena
     /// </summary>
     internal Guid? MembershipsUserId { get; set; }
 
+    /// <summary>
+    /// PostgreSQL row-level security: the token hash of the invitation <see cref="PlatformQueries.InvitationByTokenHash"/>
+    /// reads across tenants; sent as <c>app.invitation_token</c> when a connection opens.
+    /// </summary>
+    internal string? InvitationTokenHash { get; set; }
+
     /// <summary>Why this context acts for the platform across tenants, or null; set only by <see cref="PlatformBypass"/>.</summary>
     internal string? PlatformBypassReason { get; set; }
 
     public DbSet<Tenant> Tenants => Set<Tenant>();
 
     public DbSet<Membership> Memberships => Set<Membership>();
+
+    public DbSet<Invitation> Invitations => Set<Invitation>();
 
     public DbSet<TenantSlugAlias> TenantSlugAliases => Set<TenantSlugAlias>();
 

@@ -13,6 +13,7 @@ public static class RowLevelSecurity
 {
     public const string TenantPolicy = "tenant_isolation";
     public const string OwnRowsPolicy = "own_rows";
+    public const string TokenHolderPolicy = "token_holder";
 
     private const string Bypass = "coalesce(current_setting('app.platform_bypass', true), '') = 'on'";
 
@@ -36,9 +37,17 @@ public static class RowLevelSecurity
     public static void AllowReadingOwnRows(MigrationBuilder migration, string table, string userColumn) =>
         migration.Sql($"""CREATE POLICY {OwnRowsPolicy} ON "{table}" FOR SELECT USING ({Matches(userColumn, "app.user_id")});""");
 
+    /// <summary>
+    /// Lets a connection also read (never write) the row whose <paramref name="tokenColumn"/> is the hash it presents in
+    /// <c>app.invitation_token</c>: an invitation being accepted (<see cref="Tenancy.PlatformQueries.InvitationByTokenHash"/>).
+    /// </summary>
+    public static void AllowReadingByToken(MigrationBuilder migration, string table, string tokenColumn) =>
+        migration.Sql($"""CREATE POLICY {TokenHolderPolicy} ON "{table}" FOR SELECT USING ("{tokenColumn}" = nullif(current_setting('app.invitation_token', true), ''));""");
+
     public static void Disable(MigrationBuilder migration, string table) =>
         migration.Sql($"""
             DROP POLICY IF EXISTS {OwnRowsPolicy} ON "{table}";
+            DROP POLICY IF EXISTS {TokenHolderPolicy} ON "{table}";
             DROP POLICY IF EXISTS {TenantPolicy} ON "{table}";
             ALTER TABLE "{table}" NO FORCE ROW LEVEL SECURITY;
             ALTER TABLE "{table}" DISABLE ROW LEVEL SECURITY;

@@ -13,12 +13,6 @@ namespace SaasStarter.Members;
 /// </summary>
 public sealed class MemberAdministration(AppDbContext db, ITenantContext tenant, AuditLog audit)
 {
-    public sealed record Outcome(string? Problem)
-    {
-        public bool Succeeded => Problem is null;
-        public static readonly Outcome Done = new((string?)null);
-    }
-
     private const string NotFound = "That member is no longer in this workspace.";
     private const string LastOwner = "A workspace needs at least one owner: make someone else an owner first.";
     private const string OwnersOnly = "Only an owner can make, unmake or remove owners.";

@@ -1,3 +1,5 @@
+using SaasStarter.Members.Invitations;
+
 namespace SaasStarter.Members;
 
 public static class MembersModule
@@ -5,6 +7,10 @@ public static class MembersModule
     public static WebApplicationBuilder AddMembers(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<MemberAdministration>();
+        builder.Services.AddSingleton(InvitationSettings.Read(builder.Configuration));
+        builder.Services.AddScoped<InvitationEmail>();
+        builder.Services.AddScoped<TenantInvitations>();
+        builder.Services.AddScoped<InvitationAcceptance>();
         return builder;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using SaasStarter.Data;
+using SaasStarter.Members.Invitations;
 
 namespace SaasStarter.Tenancy;
 
@@ -18,6 +19,17 @@ internal static class PlatformQueries
     {
         db.MembershipsUserId = userId;
         return db.Memberships.IgnoreQueryFilters([TenantIsolation.FilterName]).Where(m => m.UserId == userId);
+    }
+
+    /// <summary>
+    /// The invitation whose link carries the token with this hash, in whichever tenant: accepting an invitation, whose
+    /// holder is not a member yet. On PostgreSQL a connection may read (not write) only the invitation whose hash it
+    /// presents as <c>app.invitation_token</c>; this presents it for the connections the context opens from now on.
+    /// </summary>
+    public static IQueryable<Invitation> InvitationByTokenHash(this AppDbContext db, string tokenHash)
+    {
+        db.InvitationTokenHash = tokenHash;
+        return db.Invitations.IgnoreQueryFilters([TenantIsolation.FilterName]).Where(i => i.TokenHash == tokenHash);
     }
 
     /// <summary>

@@ -7,9 +7,10 @@ namespace SaasStarter.Tenancy;
 /// <summary>
 /// PostgreSQL: every connection the context opens carries the context's tenancy as session settings, which the
 /// row-level security policies read (see <see cref="RowLevelSecurity"/>): <c>app.tenant_id</c> (the current tenant),
-/// <c>app.user_id</c> (whose memberships a platform query reads) and <c>app.platform_bypass</c>
+/// <c>app.user_id</c> (whose memberships a platform query reads),
+/// <c>app.invitation_token</c> (the invitation being accepted) and <c>app.platform_bypass</c>
 /// (<see cref="PlatformBypass"/>). EF opens a connection per query or per SaveChanges (outside an explicit
-/// transaction), so the values are those of the moment; all three are written at every open, so a pooled
+/// transaction), so the values are those of the moment; all are written at every open, so a pooled
 /// connection never keeps another scope's values. Entering a tenant while a connection is held open
 /// (OpenConnection, a transaction) does not reach it before the next open.
 /// </summary>
@@ -19,7 +20,7 @@ internal sealed class TenantConnectionSettings : DbConnectionInterceptor
 
     private const string Sql =
         "select set_config('app.tenant_id', @tenant, false), set_config('app.user_id', @user, false), "
-        + "set_config('app.platform_bypass', @bypass, false)";
+        + "set_config('app.invitation_token', @invitation, false), set_config('app.platform_bypass', @bypass, false)";
 
     private TenantConnectionSettings()
     {
@@ -46,6 +47,7 @@ internal sealed class TenantConnectionSettings : DbConnectionInterceptor
         command.CommandText = Sql;
         Add(command, "tenant", tenant == Guid.Empty ? "" : tenant.ToString());
         Add(command, "user", db?.MembershipsUserId?.ToString() ?? "");
+        Add(command, "invitation", db?.InvitationTokenHash ?? "");
         Add(command, "bypass", db?.PlatformBypassReason is null ? "off" : "on");
         return command;
     }

@@ -116,7 +116,7 @@ internal sealed record MemberWorld(AppFactory Factory, CurrentTenant Tenant, Gui
     }
 
     /// <summary>Acts as <paramref name="userId"/> inside the tenant, with that user's current role, as a request would.</summary>
-    public async Task<MemberAdministration.Outcome> AsAsync(Guid userId, Func<MemberAdministration, Task<MemberAdministration.Outcome>> act)
+    public async Task<Outcome> AsAsync(Guid userId, Func<MemberAdministration, Task<Outcome>> act)
     {
         var role = (await MembershipRolesByUserAsync())[userId];
         return await Factory.WithScopeAsync(sp =>

@@ -35,6 +35,7 @@ public sealed class MembersModel(AppDbContext db, ITenantContext tenant, MemberA
     public Guid MyUserId => myUserId ??= Guid.Parse(users.GetUserId(User)!);
     private Guid? myUserId;
     public bool CanManage => Permissions.Grant(tenant.MemberRole, Permissions.MembersManage);
+    public bool CanInvite => Permissions.Grant(tenant.MemberRole, Permissions.MembersInvite);
 
     [TempData]
     public string? Problem { get; set; }
@@ -78,7 +79,7 @@ public sealed class MembersModel(AppDbContext db, ITenantContext tenant, MemberA
         return RedirectToPage("/Dashboard/Index");
     }
 
-    private async Task<IActionResult> Apply(Task<MemberAdministration.Outcome> change, string notice)
+    private async Task<IActionResult> Apply(Task<Outcome> change, string notice)
     {
         var outcome = await change;
         if (outcome.Succeeded) Notice = notice;

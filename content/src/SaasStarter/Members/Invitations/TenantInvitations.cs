@@ -1,0 +1,122 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using SaasStarter.Accounts;
+using SaasStarter.Audit;
+using SaasStarter.Data;
+using SaasStarter.Tenancy;
+
+namespace SaasStarter.Members.Invitations;
+
+/// <summary>
+/// Inviting people into the current tenant, resending and revoking invitations: the tenant side of invitations
+/// (accepting is <see cref="InvitationAcceptance"/>). Everything here runs inside the tenant's query filter, so an
+/// invitation of another tenant is "no longer there".
+/// </summary>
+public sealed class TenantInvitations(
+    AppDbContext db, ITenantContext tenant, AuditLog audit, InvitationEmail email, InvitationSettings settings,
+    UserManager<AppUser> users)
+{
+    private const string Gone = "That invitation is no longer open.";
+    private static readonly EmailAddressAttribute EmailShape = new();
+
+    /// <summary>The tenant's invitations still waiting for an answer (open or expired), newest first.</summary>
+    public IQueryable<Invitation> Waiting() =>
+        db.Invitations.Where(i => i.AcceptedAtUtc == null && i.RevokedAtUtc == null).OrderByDescending(i => i.CreatedAtUtc);
+
+    public async Task<Outcome> InviteAsync(Guid actorId, string? address, TenantRole role)
+    {
+        if (Refusal(role) is { } refused) return refused;
+        address = address?.Trim() ?? "";
+        if (address.Length is 0 or > Invitation.MaxEmailLength || !EmailShape.IsValid(address))
+        {
+            return new Outcome("Enter a valid email address.");
+        }
+        var normalized = users.NormalizeEmail(address);
+        var isMember = await db.Memberships.Join(db.Users, m => m.UserId, u => u.Id, (m, u) => u.NormalizedEmail)
+            .AnyAsync(e => e == normalized);
+        if (isMember) return new Outcome($"{address} is already a member of this workspace.");
+
+        var now = DateTime.UtcNow;
+        var waiting = await Waiting().Where(i => i.NormalizedEmail == normalized).FirstOrDefaultAsync();
+        if (waiting?.StateAt(now) == InvitationState.Open)
+        {
+            return new Outcome($"{address} already has an open invitation; resend it from the list if it went astray.");
+        }
+        if (waiting is not null)
+        {
+            // An expired one makes way: at most one waiting invitation per address (a unique index holds that).
+            waiting.RevokedAtUtc = now;
+            await db.SaveChangesAsync();
+        }
+
+        var token = InvitationToken.New();
+        var invitation = new Invitation
+        {
+            Email = address,
+            NormalizedEmail = normalized,
+            Role = role,
+            TokenHash = InvitationToken.Hash(token),
+            InvitedByUserId = actorId,
+            ExpiresAtUtc = now + settings.ValidFor,
+        };
+        db.Invitations.Add(invitation);
+        var actorEmail = await EmailOfAsync(actorId);
+        audit.Add(AuditActions.MemberInvited, address, new { role = role.ToString() }, actorId, actorEmail);
+        try
+        {
+            await email.SendAsync(invitation, token, tenant.Tenant!, actorEmail);
+        }
+        catch (DbUpdateException)
+        {
+            // Most likely another invitation for this address was saved a moment ago (two admins at once).
+            db.ChangeTracker.Clear();
+            if (!await Waiting().AnyAsync(i => i.NormalizedEmail == normalized)) throw;
+            return new Outcome($"{address} already has an open invitation.");
+        }
+        return Outcome.Done;
+    }
+
+    /// <summary>A new link (the old one stops working) valid for the full period again.</summary>
+    public async Task<Outcome> ResendAsync(Guid actorId, Guid invitationId)
+    {
+        var invitation = await Waiting().SingleOrDefaultAsync(i => i.Id == invitationId);
+        if (invitation is null) return new Outcome(Gone);
+        if (Refusal(invitation.Role) is { } refused) return refused;
+        var token = InvitationToken.New();
+        invitation.TokenHash = InvitationToken.Hash(token);
+        invitation.ExpiresAtUtc = DateTime.UtcNow + settings.ValidFor;
+        invitation.LastSentAtUtc = DateTime.UtcNow;
+        invitation.SendCount++;
+        var actorEmail = await EmailOfAsync(actorId);
+        audit.Add(AuditActions.InvitationResent, invitation.Email, new { role = invitation.Role.ToString() }, actorId, actorEmail);
+        await email.SendAsync(invitation, token, tenant.Tenant!, actorEmail);
+        return Outcome.Done;
+    }
+
+    public async Task<Outcome> RevokeAsync(Guid actorId, Guid invitationId)
+    {
+        var invitation = await Waiting().AsNoTracking().SingleOrDefaultAsync(i => i.Id == invitationId);
+        if (invitation is null) return new Outcome(Gone);
+        if (Refusal(invitation.Role) is { } refused) return refused;
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        // Conditional, so an acceptance at the same moment wins or loses cleanly: never "revoked" after joining.
+        var revoked = await db.Invitations
+            .Where(i => i.Id == invitationId && i.AcceptedAtUtc == null && i.RevokedAtUtc == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.RevokedAtUtc, DateTime.UtcNow));
+        if (revoked == 0) return new Outcome(Gone);
+        audit.Add(AuditActions.InvitationRevoked, invitation.Email, new { role = invitation.Role.ToString() }, actorId, await EmailOfAsync(actorId));
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        return Outcome.Done;
+    }
+
+    /// <summary>Invitations follow the members rules: members.invite, and only an Owner brings in an Owner.</summary>
+    private Outcome? Refusal(TenantRole role) =>
+        !Permissions.Grant(tenant.MemberRole, Permissions.MembersInvite) ? new Outcome("You cannot invite people here.")
+        : role == TenantRole.Owner && tenant.MemberRole != TenantRole.Owner ? new Outcome("Only an owner can invite owners.")
+        : null;
+
+    private Task<string?> EmailOfAsync(Guid userId) =>
+        db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleOrDefaultAsync();
+}
