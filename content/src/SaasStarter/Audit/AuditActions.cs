@@ -17,10 +17,14 @@ public static class AuditActions
     public const string OwnershipTransferred = "ownership.transferred";
     public const string TenantSettingsChanged = "tenant.settings_changed";
 
+    // Recorded by the platform operator's actions on a tenant, in that tenant's log (its owners see them too).
+    public const string OperatorTenantSuspended = "operator.tenant_suspended";
+    public const string OperatorTenantReactivated = "operator.tenant_reactivated";
+
     public static IReadOnlyList<string> All { get; } =
     [
         SignInSucceeded, SignInFailed, SignInLockedOut, TenantCreated, MemberInvited, InvitationResent, InvitationRevoked, MemberJoined,
-        MemberRoleChanged, MemberRemoved, MemberLeft,
-        OwnershipTransferred, TenantSettingsChanged,
+        MemberRoleChanged, MemberRemoved, MemberLeft, OwnershipTransferred, TenantSettingsChanged, OperatorTenantSuspended,
+        OperatorTenantReactivated,
     ];
 }

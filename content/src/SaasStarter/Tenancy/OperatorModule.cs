@@ -18,6 +18,7 @@ public static class OperatorModule
         builder.Services.Configure<RazorPagesOptions>(options =>
             options.Conventions.AuthorizeFolder("/Admin", Roles.PlatformOperator));
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, OperatorAreaHidden>();
+        builder.Services.AddScoped<TenantSuspension>();
         return builder;
     }
 

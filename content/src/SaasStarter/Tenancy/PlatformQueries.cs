@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SaasStarter.Audit;
 using SaasStarter.Data;
 using SaasStarter.Members.Invitations;
 
@@ -52,4 +53,21 @@ internal static class PlatformQueries
             .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => u.Email ?? "")
             .OrderBy(email => email)
             .ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// The audit events of every tenant (or of the tenant at <paramref name="tenantSlug"/>), each with its tenant's
+    /// address joined in SQL, newest first: the operator's platform audit view, which answers "what happened
+    /// across the installation, and where". <paramref name="narrow"/> filters the events before the join (the audit
+    /// pages' shared filters). Inside <see cref="PlatformBypass"/>, or PostgreSQL's row-level security shows nothing.
+    /// </summary>
+    public static IQueryable<PlatformAuditEntry> AuditEventsOfAllTenants(this AppDbContext db, string? tenantSlug,
+        Func<IQueryable<AuditEvent>, IQueryable<AuditEvent>> narrow)
+    {
+        var tenants = tenantSlug is null ? db.Tenants : db.Tenants.Where(t => t.Slug == tenantSlug);
+        return narrow(db.AuditEvents.IgnoreQueryFilters([TenantIsolation.FilterName]))
+            .Join(tenants, e => e.TenantId, t => t.Id, (e, t) => new { Event = e, t.Slug })
+            .OrderByDescending(x => x.Event.OccurredAtUtc).ThenByDescending(x => x.Event.Id)
+            .Select(x => new PlatformAuditEntry(x.Event.Id, x.Event.TenantId, x.Slug, x.Event.OccurredAtUtc, x.Event.Action,
+                x.Event.ActorEmail, x.Event.Target, x.Event.IpAddress, x.Event.Detail));
+    }
 }

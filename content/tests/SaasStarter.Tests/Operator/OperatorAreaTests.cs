@@ -1,8 +1,6 @@
 using System.Net;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using SaasStarter.Accounts;
 using SaasStarter.Data;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
@@ -38,6 +36,8 @@ public abstract class OperatorAreaTests(AppFactory factory)
         Assert.Equal(HttpStatusCode.NotFound, suspend.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("/admin")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/admin/tenants/{world.Tenant.Id}")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await owner.GetAsync("/admin/audit")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("/admin/audit")).Status);
         Assert.False(await IsSuspendedAsync(world));
     }
 
@@ -206,37 +206,9 @@ public abstract class OperatorAreaTests(AppFactory factory)
 
     private static string Marker() => $"m{Guid.NewGuid():N}"[..12];
 
-    /// <summary>A tenant named <paramref name="name"/> with a unique address and its owner (a user of its own).</summary>
-    private async Task<MemberWorld> TenantAsync(string name)
-    {
-        var ownerEmail = AccountFlows.UniqueEmail("owner");
-        var owner = await factory.CreateConfirmedUserAsync(ownerEmail, AccountFlows.GoodPassword);
-        var slug = $"op-{Guid.NewGuid():N}"[..24];
-        var founded = await factory.WithScopeAsync(sp => sp.GetRequiredService<TenantFounding>().CreateAsync(name, slug, owner.Id));
-        Assert.True(founded.Succeeded, $"{founded.NameProblem} {founded.SlugProblem}");
-        return new MemberWorld(factory, founded.Tenant!, owner.Id, Guid.Empty, ownerEmail);
-    }
+    private Task<MemberWorld> TenantAsync(string name) => factory.TenantWithOwnerAsync(name);
 
-    /// <summary>A fresh user in the PlatformOperator role, signed in (the role is in the cookie from sign-in on).</summary>
-    private async Task<WebSession> OperatorAsync()
-    {
-        var email = AccountFlows.UniqueEmail("operator");
-        var user = await factory.CreateConfirmedUserAsync(email, AccountFlows.GoodPassword);
-        await factory.WithScopeAsync(async sp =>
-        {
-            var roles = sp.GetRequiredService<RoleManager<IdentityRole<Guid>>>();
-            if (!await roles.RoleExistsAsync(Roles.PlatformOperator))
-            {
-                await roles.CreateAsync(new IdentityRole<Guid>(Roles.PlatformOperator) { Id = Guid.CreateVersion7() });
-            }
-            var users = sp.GetRequiredService<UserManager<AppUser>>();
-            var added = await users.AddToRoleAsync((await users.FindByIdAsync(user.Id.ToString()))!, Roles.PlatformOperator);
-            Assert.True(added.Succeeded, string.Join("; ", added.Errors.Select(e => e.Description)));
-            return 0;
-        });
-        return await factory.SignedInSessionAsync(email);
-    }
-
+    private async Task<WebSession> OperatorAsync() => await factory.SignedInSessionAsync((await factory.CreateOperatorAsync()).Email!);
 
     private Task<bool> IsSuspendedAsync(MemberWorld world) =>
         factory.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().Tenants

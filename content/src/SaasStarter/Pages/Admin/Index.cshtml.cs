@@ -44,12 +44,10 @@ public sealed class IndexModel(AppDbContext db, PlatformBypass bypass, UserManag
         var page = found.Items;
 
         Dictionary<Guid, int> counts;
-        using (bypass.Begin("operator: tenants list", OperatorId()))
+        using (bypass.Begin("operator: tenants list", users.OperatorId(User)))
         {
             counts = await db.MemberCountsByTenantAsync([.. page.Select(t => t.Id)], HttpContext.RequestAborted);
         }
         Rows = [.. page.Select(t => new Row(t.Id, t.Name, t.Slug, t.CreatedAtUtc, t.SuspendedAtUtc, counts.GetValueOrDefault(t.Id)))];
     }
-
-    private Guid? OperatorId() => Guid.TryParse(users.GetUserId(User), out var id) ? id : null;
 }

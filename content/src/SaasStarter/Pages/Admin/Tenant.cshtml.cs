@@ -9,12 +9,11 @@ using SaasStarter.Tenancy;
 namespace SaasStarter.Pages.Admin;
 
 /// <summary>
-/// One tenant as the platform operator sees it, with suspend and reactivate. Suspending is a platform change (the
-/// tenant row is platform data, outside row-level security); its effect reaches the tenant's members through
-/// <see cref="TenantDirectory"/>, which is told to forget the tenant, and TenantResolution, which then refuses them.
+/// One tenant as the platform operator sees it, with suspend and reactivate (<see cref="TenantSuspension"/>, which
+/// records each in the tenant's audit log) and a link to the tenant's events in the platform audit view.
 /// </summary>
-public sealed class TenantModel(AppDbContext db, PlatformBypass bypass, TenantDirectory directory, UserManager<AppUser> users,
-    ILogger<TenantModel> logger) : PageModel
+public sealed class TenantModel(AppDbContext db, PlatformBypass bypass, TenantSuspension suspension, UserManager<AppUser> users)
+    : PageModel
 {
     public Guid Id { get; private set; }
     public string Name { get; private set; } = "";
@@ -32,7 +31,7 @@ public sealed class TenantModel(AppDbContext db, PlatformBypass bypass, TenantDi
         var tenant = await db.Tenants.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, HttpContext.RequestAborted);
         if (tenant is null) return NotFound();
         (Id, Name, Slug, CreatedAtUtc, SuspendedAtUtc) = (tenant.Id, tenant.Name, tenant.Slug, tenant.CreatedAtUtc, tenant.SuspendedAtUtc);
-        using (bypass.Begin("operator: tenant detail", OperatorId()))
+        using (bypass.Begin("operator: tenant detail", users.OperatorId(User)))
         {
             MemberCount = (await db.MemberCountsByTenantAsync([id], HttpContext.RequestAborted)).GetValueOrDefault(id);
             OwnerEmails = await db.OwnerEmailsOfTenantAsync(id, HttpContext.RequestAborted);
@@ -40,33 +39,16 @@ public sealed class TenantModel(AppDbContext db, PlatformBypass bypass, TenantDi
         return Page();
     }
 
-    public Task<IActionResult> OnPostSuspendAsync(Guid id) => SetSuspendedAsync(id, DateTime.UtcNow);
+    public async Task<IActionResult> OnPostSuspendAsync(Guid id) =>
+        Answer(id, await suspension.SetAsync(id, suspend: true, HttpContext.RequestAborted), "suspended");
 
-    public Task<IActionResult> OnPostReactivateAsync(Guid id) => SetSuspendedAsync(id, null);
+    public async Task<IActionResult> OnPostReactivateAsync(Guid id) =>
+        Answer(id, await suspension.SetAsync(id, suspend: false, HttpContext.RequestAborted), "reactivated");
 
-    /// <summary>One conditional UPDATE: idempotent, and two operators pressing at once change the tenant once.</summary>
-    private async Task<IActionResult> SetSuspendedAsync(Guid id, DateTime? suspendedAtUtc)
+    private IActionResult Answer(Guid id, TenantSuspension.Outcome outcome, string action)
     {
-        var slug = await db.Tenants.Where(t => t.Id == id).Select(t => t.Slug).SingleOrDefaultAsync(HttpContext.RequestAborted);
-        if (slug is null) return NotFound();
-        var suspend = suspendedAtUtc is not null;
-        var tenant = db.Tenants.Where(t => t.Id == id);
-        tenant = suspend ? tenant.Where(t => t.SuspendedAtUtc == null) : tenant.Where(t => t.SuspendedAtUtc != null);
-        var changed = await tenant.ExecuteUpdateAsync(s => s.SetProperty(t => t.SuspendedAtUtc, suspendedAtUtc), HttpContext.RequestAborted);
-        directory.Forget(slug);
-        var action = suspend ? "suspended" : "reactivated";
-        if (changed > 0)
-        {
-            logger.LogInformation("Platform operator {OperatorId} {OperatorAction} tenant {TenantId} ({TenantSlug})",
-                OperatorId(), action, id, slug);
-            Notice = $"Tenant {action}.";
-        }
-        else
-        {
-            Notice = $"Tenant was already {action}.";
-        }
+        if (outcome == TenantSuspension.Outcome.NotFound) return NotFound();
+        Notice = outcome == TenantSuspension.Outcome.Changed ? $"Tenant {action}." : $"Tenant was already {action}.";
         return RedirectToPage(new { id });
     }
-
-    private Guid? OperatorId() => Guid.TryParse(users.GetUserId(User), out var id) ? id : null;
 }

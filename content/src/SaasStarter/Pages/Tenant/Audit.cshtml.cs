@@ -34,14 +34,7 @@ public sealed class AuditModel(AppDbContext db, ITenantContext tenant) : PageMod
     public async Task OnGetAsync()
     {
         // The tenant's query filter already limits this to its own events.
-        var events = db.AuditEvents.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(EventType)) events = events.Where(e => e.Action == EventType);
-        if (!string.IsNullOrWhiteSpace(Actor))
-        {
-            var pattern = Paging.ContainsPattern(Actor);
-            events = events.Where(e => e.ActorEmail != null && EF.Functions.Like(e.ActorEmail.ToUpper(), pattern));
-        }
-        var found = await events
+        var found = await db.AuditEvents.AsNoTracking().Matching(EventType, Actor)
             .OrderByDescending(e => e.OccurredAtUtc).ThenByDescending(e => e.Id)
             .ToPageAsync(PageNumber, PageSize);
         (Events, Total, PageNumber, PageCount) = (found.Items, found.Total, found.Number, found.Count);
