@@ -1,9 +1,6 @@
 using System.Net;
 using AngleSharp.Html.Parser;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using SaasStarter.Accounts;
 using SaasStarter.Tests.Infrastructure;
@@ -192,22 +189,8 @@ public sealed class EmailLinkHostTests(SqliteAppFactory factory) : IClassFixture
     public async Task External_login_confirmation_email_ignores_a_forged_Host_header()
     {
         var email = AccountFlows.UniqueEmail("host-external");
-        var app = factory.WithWebHostBuilder(web => web.ConfigureTestServices(services =>
-            services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, FakeExternalProvider>(FakeExternalProvider.Name, "Fake", null)));
-        using var session = new WebSession(app.CreateClient(new WebApplicationFactoryClientOptions
-        {
-            AllowAutoRedirect = false,
-            HandleCookies = true,
-            BaseAddress = new Uri("http://localhost"),
-        }));
-
-        // Sign in with the provider: the login form's anti-forgery token, then the provider's round trip.
-        var login = await session.GetAsync(AccountFlows.LoginPath);
-        var token = login.Document.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
-        var challenged = await session.Client.PostAsync("/Identity/Account/ExternalLogin",
-            new FormUrlEncodedContent([new("provider", FakeExternalProvider.Name), new("__RequestVerificationToken", token)]));
-        var newAccount = await session.FollowAsync(challenged);
-        Assert.True(newAccount.Status == HttpStatusCode.OK, $"The external login callback answered {(int)newAccount.Status}: {WebSession.Excerpt(newAccount)}");
+        var (session, newAccount) = await FakeExternalProvider.NewAccountFormAsync(factory);
+        using var _ = session;
 
         session.Client.DefaultRequestHeaders.Host = ForgedHost;
         var created = await session.SubmitAsync(newAccount, new Dictionary<string, string> { ["Input.Email"] = email });

@@ -115,6 +115,22 @@ public abstract class RegistrationEnumerationTests(AppFactory factory)
         Assert.Null(await factory.FindUserAsync(fresh));
     }
 
+    [ProviderFact]
+    public async Task An_external_sign_up_with_a_registered_email_answers_as_for_a_new_one_and_tells_the_owner()
+    {
+        var existing = AccountFlows.UniqueEmail("taken-external");
+        await factory.CreateConfirmedUserAsync(existing, AccountFlows.GoodPassword);
+        var (session, form) = await FakeExternalProvider.NewAccountFormAsync(factory);
+        using var _ = session;
+
+        var answered = await session.SubmitAsync(form, new Dictionary<string, string> { ["Input.Email"] = existing.ToUpperInvariant() });
+
+        Assert.True(WebSession.IsRedirect(answered.StatusCode), $"{(int)answered.StatusCode}: {WebSession.Excerpt(await WebSession.ReadAsync(answered))}");
+        Assert.Contains("RegisterConfirmation", answered.Headers.Location?.OriginalString);
+        Assert.Equal(AccountExistsSubject, (await factory.LatestEmailToAsync(existing))?.Subject);
+        Assert.Equal(1, await UsersWithEmailAsync(existing));
+    }
+
     /// <summary>The text with the email (as typed or URL-encoded) blanked out, to compare two answers that differ only there.</summary>
     private static string WithoutEmail(string text, string email) =>
         text.Replace(Uri.EscapeDataString(email), "EMAIL", StringComparison.OrdinalIgnoreCase)

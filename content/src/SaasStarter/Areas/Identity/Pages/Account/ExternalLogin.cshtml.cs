@@ -115,6 +115,14 @@ public sealed class ExternalLoginModel(
                 await signIn.SignInAsync(user, isPersistent: false, info.LoginProvider);
                 return LocalRedirect(returnUrl);
             }
+            if (result.Errors.Any(e => e.Code is "DuplicateUserName" or "DuplicateEmail"))
+            {
+                // As Register does: the owner is told, and the answer is the one a new account gets.
+                logger.LogInformation("External sign-up attempted with an email that already has an account; the owner was told by email.");
+                var owner = await users.FindByEmailAsync(email);
+                await ExistingAccountNotice.SendAsync(emailSender, publicOrigin, Url, owner?.Email ?? email);
+                return RedirectToPage("./RegisterConfirmation", new { email });
+            }
             IdentityErrors.AddTo(ModelState, result);
         }
 

@@ -31,8 +31,6 @@ public sealed class RegisterModel(
     TenantFounding founding,
     ILogger<RegisterModel> logger) : PageModel
 {
-    public const string AccountExistsSubject = "Someone tried to create an account with your email";
-
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
@@ -152,14 +150,7 @@ public sealed class RegisterModel(
     private async Task<IActionResult> AccountExistsAsync(string ownerEmail, string email, string returnUrl)
     {
         logger.LogInformation("Sign-up attempted with an email that already has an account; the owner was told by email.");
-        var signInLink = publicOrigin.Link(Url.Page("/Account/Login", pageHandler: null, values: new { area = "Identity" })!);
-        var resetLink = publicOrigin.Link(Url.Page("/Account/ForgotPassword", pageHandler: null, values: new { area = "Identity" })!);
-
-        await emailSender.SendEmailAsync(ownerEmail, AccountExistsSubject,
-            $"<p>Someone tried to create an account on {Product.Name} with this email address, but it already has one.</p>" +
-            $"<p>If it was you, <a href='{HtmlEncoder.Default.Encode(signInLink)}'>sign in</a> " +
-            $"or <a href='{HtmlEncoder.Default.Encode(resetLink)}'>reset your password</a> if you forgot it.</p>" +
-            $"<p>If it wasn't you, you can ignore this email: nothing has changed on your account.</p>");
+        await ExistingAccountNotice.SendAsync(emailSender, publicOrigin, Url, ownerEmail);
 
         return users.Options.SignIn.RequireConfirmedAccount
             ? RedirectToPage("RegisterConfirmation", new { email, returnUrl })
