@@ -11,6 +11,7 @@ namespace SaasStarter.Tenancy;
 /// A member of a suspended tenant gets, for every route and method, the suspended page (403) instead of what
 /// they asked for: the request is re-routed as a GET to <see cref="SuspendedPath"/>, so no handler of the
 /// tenant runs and nothing is written.
+/// In Host mode, <see cref="TenantHosts"/> has already turned acme.example.com/members into /t/acme/members.
 /// </summary>
 internal sealed class TenantResolution
 {
@@ -20,21 +21,14 @@ internal sealed class TenantResolution
     public TenantResolution(RequestDelegate next, IApplicationBuilder app)
     {
         this.next = next;
-        // The rest of the pipeline again, behind routing of its own, as the status-code pages re-execute /Error
-        // (their RerouteHelper): WebApplication's New() drops the app's route builder, so it is carried over.
-        const string globalRoutes = "__GlobalEndpointRouteBuilder";
-        var branch = app.New();
-        if (app.Properties.TryGetValue(globalRoutes, out var routes)) branch.Properties[globalRoutes] = routes;
-        branch.UseRouting();
-        branch.Run(next);
-        suspended = branch.Build();
+        suspended = Rerouting.Branch(app, next);
     }
 
     /// <summary>The page a suspended tenant's members see (Pages/Tenant/Suspended).</summary>
     public static string SuspendedPath(string slug) => $"/t/{slug}/suspended";
 
     public async Task InvokeAsync(HttpContext http, TenantDirectory directory, TenantContext context, AppDbContext db,
-        ILogger<TenantResolution> logger)
+        TenancyHosting hosting, ILogger<TenantResolution> logger)
     {
         if (SlugOf(http.Request.Path) is { } slug && http.User.Identity?.IsAuthenticated == true)
         {
@@ -53,9 +47,10 @@ internal sealed class TenantResolution
             }
             if (renamed)
             {
-                // An old address of the member's tenant: the same page at the new one (non-members got 404 above).
+                // An old address of the member's tenant: the same page at the new one (non-members got 404 above);
+                // in Host mode on the new host, as the old host never serves the new slug.
                 var rest = http.Request.Path.Value!["/t/".Length..].Split('/', 2) is [_, var tail] ? "/" + tail : "";
-                http.Response.Redirect($"/t/{tenant!.Slug}{rest}{http.Request.QueryString}");
+                http.Response.Redirect(hosting.Link(http.Request, tenant!.Slug, rest, http.Request.QueryString));
                 return;
             }
             context.Enter(tenant!, role);
@@ -63,10 +58,8 @@ internal sealed class TenantResolution
             {
                 logger.LogInformation("Refused {Method} {Path}: tenant {TenantSlug} is suspended", http.Request.Method,
                     http.Request.Path.Value, tenant.Slug);
-                http.SetEndpoint(null);
-                http.Request.RouteValues.Clear();
+                Rerouting.MoveTo(http, SuspendedPath(tenant.Slug));
                 http.Request.Method = HttpMethods.Get;
-                http.Request.Path = SuspendedPath(tenant.Slug);
                 http.Request.QueryString = QueryString.Empty;
                 await suspended(http);
                 return;

@@ -16,6 +16,8 @@ public sealed class ConfigurationValidationTests
     [InlineData("App__PublicUrl", "", "App:PublicUrl")]
     [InlineData("App__PublicUrl", "app.example.com", "App:PublicUrl")]
     [InlineData("App__PublicUrl", "https://example.com/app", "App:PublicUrl")]
+    [InlineData("Tenancy__Mode", "Subdomain", "Tenancy:Mode")]
+    [InlineData("Tenancy__Mode", "Host", "Tenancy:BaseDomain")]
     public async Task Invalid_setting_stops_start_up_with_one_line_naming_it(string variable, string value, string setting)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("saasstarter-test-");

@@ -26,6 +26,8 @@ public sealed class LastTenant : IAsyncPageFilter
                 Secure = http.Request.IsHttps,
                 IsEssential = true,
                 MaxAge = TimeSpan.FromDays(365),
+                // Host mode: set on a tenant host, read on every host.
+                Domain = http.RequestServices.GetRequiredService<TenancyHosting>().CookieDomain,
             });
         }
         return next();

@@ -7,7 +7,7 @@ namespace SaasStarter.Pages.Tenant;
 
 /// <summary>The workspace's name and address (tenant.settings). A changed address redirects from the old one.</summary>
 [RequirePermission(Permissions.TenantSettings)]
-public sealed class SettingsModel(ITenantContext tenant, TenantSettings settings) : PageModel
+public sealed class SettingsModel(ITenantContext tenant, TenantSettings settings, TenancyHosting hosting) : PageModel
 {
     [BindProperty]
     public string? Name { get; set; }
@@ -47,6 +47,7 @@ public sealed class SettingsModel(ITenantContext tenant, TenantSettings settings
             return Page();
         }
         Notice = "Address changed: links to the old one still lead here.";
-        return Redirect($"/t/{NewSlug!.Trim()}/settings");
+        // In Host mode the new address is another host.
+        return Redirect(hosting.Link(Request, NewSlug!.Trim(), "/settings"));
     }
 }

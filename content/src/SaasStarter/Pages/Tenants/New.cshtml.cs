@@ -8,7 +8,7 @@ using SaasStarter.Tenancy;
 namespace SaasStarter.Pages.Tenants;
 
 /// <summary>Creates a workspace (tenant) with the signed-in user as its Owner. Sign-in is required by folder convention.</summary>
-public sealed class NewModel(TenantFounding founding, UserManager<AppUser> users) : PageModel
+public sealed class NewModel(TenantFounding founding, UserManager<AppUser> users, TenancyHosting hosting) : PageModel
 {
     [BindProperty]
     public InputModel Input { get; set; } = new();
@@ -40,6 +40,6 @@ public sealed class NewModel(TenantFounding founding, UserManager<AppUser> users
             Input.Slug = slug;
             return Page();
         }
-        return Redirect($"/t/{result.Tenant!.Slug}");
+        return Redirect(hosting.Link(Request, result.Tenant!.Slug));
     }
 }
