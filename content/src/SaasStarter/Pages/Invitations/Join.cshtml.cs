@@ -6,6 +6,7 @@ using SaasStarter.Accounts;
 using SaasStarter.Areas.Identity.Pages.Account;
 using SaasStarter.Members.Invitations;
 using SaasStarter.Pages.Shared;
+using SaasStarter.Tenancy;
 
 namespace SaasStarter.Pages.Invitations;
 
@@ -16,7 +17,8 @@ namespace SaasStarter.Pages.Invitations;
 /// (it has none; the account is created and joins in one step).
 /// </summary>
 [AllowAnonymous]
-public sealed class JoinModel(InvitationAcceptance acceptance, UserManager<AppUser> users, SignInManager<AppUser> signIn) : PageModel
+public sealed class JoinModel(InvitationAcceptance acceptance, UserManager<AppUser> users, SignInManager<AppUser> signIn,
+    TenancyHosting hosting) : PageModel
 {
     public enum Offer
     {
@@ -45,7 +47,7 @@ public sealed class JoinModel(InvitationAcceptance acceptance, UserManager<AppUs
     {
         if (await ShowAsync(token) is var shown && Shown != Offer.Join) return shown;
         var outcome = await acceptance.AcceptAsync(Invitation!, (await users.GetUserAsync(User))!);
-        return outcome.Succeeded ? Redirect($"/t/{Invitation!.Tenant.Slug}") : Refused(outcome.Problem!);
+        return outcome.Succeeded ? Redirect(hosting.Link(Request, Invitation!.Tenant.Slug)) : Refused(outcome.Problem!);
     }
 
     public async Task<IActionResult> OnPostCreateAccountAsync(string token)
@@ -60,7 +62,7 @@ public sealed class JoinModel(InvitationAcceptance acceptance, UserManager<AppUs
         }
         if (!outcome.Succeeded) return Refused(outcome.Problem!);
         await signIn.SignInAsync(user!, isPersistent: false);
-        return Redirect($"/t/{Invitation!.Tenant.Slug}");
+        return Redirect(hosting.Link(Request, Invitation!.Tenant.Slug));
     }
 
     /// <summary>Finds the invitation and decides what the visitor is offered; the status code says whether the link works.</summary>
