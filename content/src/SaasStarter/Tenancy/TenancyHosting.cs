@@ -84,6 +84,9 @@ public sealed record TenancyHosting(TenancyMode Mode, string? BaseDomain)
     /// <summary>A tenant's address as people read it: <c>/t/acme</c> or <c>acme.example.com</c>.</summary>
     public string Address(string slug) => Mode == TenancyMode.Path ? $"/t/{slug}" : $"{slug}.{BaseDomain}";
 
+    /// <summary>What an address field shows before and after the slug the person types: "/t/" or ".example.com".</summary>
+    public (string Before, string After) AddressAround => Mode == TenancyMode.Path ? ("/t/", "") : ("", "." + BaseDomain);
+
     private static bool Covers(string domain, string host) =>
         host.Equals(domain, StringComparison.OrdinalIgnoreCase) || host.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase);
 }

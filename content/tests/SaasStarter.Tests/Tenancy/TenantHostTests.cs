@@ -39,7 +39,8 @@ public abstract class TenantHostTests
 
         Assert.Equal(HttpStatusCode.OK, home.Status);
         Assert.Equal("Team", home.Document.QuerySelector("#tenant-name")?.TextContent);
-        Assert.Contains($"/t/{world.Tenant.Slug}", home.Text);
+        Assert.Contains($"{world.Tenant.Slug}.{BaseDomain}", home.Text);
+        Assert.DoesNotContain($"/t/{world.Tenant.Slug} ", home.Text);
         Assert.Equal(HttpStatusCode.OK, members.Status);
         Assert.Contains(members.Document.QuerySelectorAll("#members-table tr[data-member]"),
             row => row.GetAttribute("data-member") == world.OwnerEmail);
@@ -187,6 +188,8 @@ public abstract class TenantHostTests
         Assert.Equal($"{HostOf(world.Tenant.Slug)}/", dashboard.Document.QuerySelector("#workspace-list a")?.GetAttribute("href"));
         Assert.Contains(onTenantHost.Document.QuerySelectorAll("#workspace-switcher a.dropdown-item"),
             a => a.GetAttribute("href") == $"{HostOf(world.Tenant.Slug)}/" && a.TextContent.Contains($"{world.Tenant.Slug}.{BaseDomain}"));
+        // The address field reads as the host it makes: [slug].example.test, not /t/[slug].
+        Assert.Equal($".{BaseDomain}", onTenantHost.Document.QuerySelector("#new-tenant-form .input-group")?.TextContent.Trim());
         Assert.Equal($"{HostOf(slug)}/", created.Headers.Location?.OriginalString);
         Assert.Equal(HttpStatusCode.OK, (await owner.FollowAsync(created)).Status);
     }
