@@ -52,6 +52,7 @@ public sealed partial class BenchApp : WebApplicationFactory<Program>
             _ = app.Services; // starts the host: migrations run at start-up
             app.StartAndMigrate = clock.Elapsed;
             app.Seed = await BenchSeed.RunAsync(app.Services);
+            await database.SettleAsync();
             Console.WriteLine($"// {app.DatabaseDescription}: app started and migrated in {app.StartAndMigrate.TotalSeconds:0.0} s; {app.Seed}");
             app.Owner = await app.SignInAsync(BenchSeed.OwnerEmail, BenchSeed.Password);
             return app;

@@ -16,5 +16,8 @@ public abstract class BenchDatabase : IAsyncDisposable
             ? await PostgresBenchDatabase.CreateAsync(server)
             : new SqliteBenchDatabase();
 
+    /// <summary>After the seed: make the database what a live one would be by now, so plans do not change mid-run.</summary>
+    public virtual Task SettleAsync() => Task.CompletedTask;
+
     public abstract ValueTask DisposeAsync();
 }
