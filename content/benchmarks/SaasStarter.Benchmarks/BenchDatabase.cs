@@ -1,0 +1,23 @@
+namespace SaasStarter.Benchmarks;
+
+/// <summary>A database of the benchmark's own, removed when disposed: SQLite by default, PostgreSQL when asked.</summary>
+public abstract class BenchDatabase : IAsyncDisposable
+{
+    /// <summary>A connection string to a PostgreSQL server whose user may create databases and roles.</summary>
+    public const string PostgresVariable = "SAASSTARTER_BENCH_POSTGRES";
+
+    public abstract string Description { get; }
+
+    /// <summary>The app's settings that point it at this database.</summary>
+    public abstract IReadOnlyDictionary<string, string?> Settings { get; }
+
+    public static async Task<BenchDatabase> CreateAsync() =>
+        Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } server
+            ? await PostgresBenchDatabase.CreateAsync(server)
+            : new SqliteBenchDatabase();
+
+    /// <summary>After the seed: make the database what a live one would be by now, so plans do not change mid-run.</summary>
+    public virtual Task SettleAsync() => Task.CompletedTask;
+
+    public abstract ValueTask DisposeAsync();
+}

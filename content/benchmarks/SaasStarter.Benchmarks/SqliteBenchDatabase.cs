@@ -1,0 +1,34 @@
+using Microsoft.Data.Sqlite;
+
+namespace SaasStarter.Benchmarks;
+
+/// <summary>A fresh SQLite file in a temporary folder, as the app lays it out (WAL, its data directory).</summary>
+public sealed class SqliteBenchDatabase : BenchDatabase
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("saasstarter-bench-").FullName;
+
+    public override string Description => "SQLite";
+
+    public override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Database:Provider"] = "Sqlite",
+        // Empty, so the file lands in the data directory whatever appsettings say.
+        ["ConnectionStrings:Default"] = "",
+        ["Database:DataDirectory"] = folder,
+        ["Database:MigrateOnStartup"] = "true",
+    };
+
+    public override ValueTask DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"Could not remove {folder}: {e.Message}");
+        }
+        return ValueTask.CompletedTask;
+    }
+}
