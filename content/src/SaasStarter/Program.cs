@@ -1,6 +1,7 @@
 using SaasStarter.Accounts;
 using SaasStarter.Accounts.Setup;
 using SaasStarter.Api;
+using SaasStarter.ApiKeys;
 using SaasStarter.Audit;
 using SaasStarter.Data;
 using SaasStarter.Hosting;
@@ -23,6 +24,7 @@ try
     builder.AddMembers();
     builder.AddAudit();
     builder.AddApi();
+    builder.AddApiKeys();
     builder.AddPages();
 
     var app = builder.Build();

@@ -16,6 +16,8 @@ public static class AuditActions
     public const string MemberLeft = "member.left";
     public const string OwnershipTransferred = "ownership.transferred";
     public const string TenantSettingsChanged = "tenant.settings_changed";
+    public const string ApiKeyCreated = "apikey.created";
+    public const string ApiKeyRevoked = "apikey.revoked";
 
     // Recorded by the platform operator's actions on a tenant, in that tenant's log (its owners see them too).
     public const string OperatorTenantSuspended = "operator.tenant_suspended";
@@ -24,7 +26,7 @@ public static class AuditActions
     public static IReadOnlyList<string> All { get; } =
     [
         SignInSucceeded, SignInFailed, SignInLockedOut, TenantCreated, MemberInvited, InvitationResent, InvitationRevoked, MemberJoined,
-        MemberRoleChanged, MemberRemoved, MemberLeft, OwnershipTransferred, TenantSettingsChanged, OperatorTenantSuspended,
+        MemberRoleChanged, MemberRemoved, MemberLeft, OwnershipTransferred, TenantSettingsChanged, ApiKeyCreated, ApiKeyRevoked, OperatorTenantSuspended,
         OperatorTenantReactivated,
     ];
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using SaasStarter.Accounts;
+using SaasStarter.ApiKeys;
 using SaasStarter.Accounts.Email;
 using SaasStarter.Audit;
 using SaasStarter.Members.Invitations;
@@ -33,6 +34,12 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext tena
     /// </summary>
     internal string? InvitationTokenHash { get; set; }
 
+    /// <summary>
+    /// PostgreSQL row-level security: the public id of the API key <see cref="PlatformQueries.ApiKeyByPublicId"/> reads
+    /// across tenants; sent as <c>app.api_key</c> when a connection opens.
+    /// </summary>
+    internal string? ApiKeyPublicId { get; set; }
+
     /// <summary>Why this context acts for the platform across tenants, or null; set only by <see cref="PlatformBypass"/>.</summary>
     internal string? PlatformBypassReason { get; set; }
 
@@ -41,6 +48,8 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext tena
     public DbSet<Membership> Memberships => Set<Membership>();
 
     public DbSet<Invitation> Invitations => Set<Invitation>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     public DbSet<TenantSlugAlias> TenantSlugAliases => Set<TenantSlugAlias>();
 

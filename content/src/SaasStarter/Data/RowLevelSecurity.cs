@@ -38,11 +38,12 @@ public static class RowLevelSecurity
         migration.Sql($"""CREATE POLICY {OwnRowsPolicy} ON "{table}" FOR SELECT USING ({Matches(userColumn, "app.user_id")});""");
 
     /// <summary>
-    /// Lets a connection also read (never write) the row whose <paramref name="tokenColumn"/> is the hash it presents in
-    /// <c>app.invitation_token</c>: an invitation being accepted (<see cref="Tenancy.PlatformQueries.InvitationByTokenHash"/>).
+    /// Lets a connection also read (never write) the row whose <paramref name="tokenColumn"/> is what it presents in
+    /// <paramref name="setting"/>: an invitation being accepted (<c>app.invitation_token</c>,
+    /// <see cref="Tenancy.PlatformQueries.InvitationByTokenHash"/>), an API key authenticating (<c>app.api_key</c>).
     /// </summary>
-    public static void AllowReadingByToken(MigrationBuilder migration, string table, string tokenColumn) =>
-        migration.Sql($"""CREATE POLICY {TokenHolderPolicy} ON "{table}" FOR SELECT USING ("{tokenColumn}" = nullif(current_setting('app.invitation_token', true), ''));""");
+    public static void AllowReadingByToken(MigrationBuilder migration, string table, string tokenColumn, string setting) =>
+        migration.Sql($"""CREATE POLICY {TokenHolderPolicy} ON "{table}" FOR SELECT USING ("{tokenColumn}" = nullif(current_setting('{setting}', true), ''));""");
 
     public static void Disable(MigrationBuilder migration, string table) =>
         migration.Sql($"""

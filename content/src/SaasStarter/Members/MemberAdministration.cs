@@ -1,5 +1,6 @@
 using System.Data;
 using Microsoft.EntityFrameworkCore;
+using SaasStarter.ApiKeys;
 using SaasStarter.Audit;
 using SaasStarter.Data;
 using SaasStarter.Tenancy;
@@ -11,7 +12,7 @@ namespace SaasStarter.Members;
 /// keeps at least one Owner, and only an Owner makes, unmakes or removes Owners. Every change runs in a
 /// serializable transaction, so two Owners demoting each other at once cannot leave the tenant without one.
 /// </summary>
-public sealed class MemberAdministration(AppDbContext db, ITenantContext tenant, AuditLog audit)
+public sealed class MemberAdministration(AppDbContext db, ITenantContext tenant, AuditLog audit, ApiKeyDirectory apiKeys)
 {
     private const string NotFound = "That member is no longer in this workspace.";
     private const string LastOwner = "A workspace needs at least one owner: make someone else an owner first.";
@@ -84,7 +85,12 @@ public sealed class MemberAdministration(AppDbContext db, ITenantContext tenant,
         {
             await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable);
             var outcome = await change();
-            if (outcome.Succeeded) await transaction.CommitAsync();
+            if (outcome.Succeeded)
+            {
+                await transaction.CommitAsync();
+                // A key never acts beyond its creator: what a creator just lost, their keys lose at once.
+                apiKeys.ForgetAll();
+            }
             return outcome;
         }
         catch (Exception e) when (IsConflict(e))

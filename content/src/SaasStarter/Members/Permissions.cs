@@ -15,9 +15,10 @@ public static class Permissions
     public const string ProjectsRead = "projects.read";
     public const string ProjectsWrite = "projects.write";
     public const string AuditRead = "audit.read";
+    public const string ApiKeysManage = "apikeys.manage";
 
     public static IReadOnlyList<string> All { get; } =
-        [MembersRead, MembersInvite, MembersManage, TenantSettings, ProjectsRead, ProjectsWrite, AuditRead];
+        [MembersRead, MembersInvite, MembersManage, TenantSettings, ProjectsRead, ProjectsWrite, AuditRead, ApiKeysManage];
 
     private static readonly IReadOnlyDictionary<TenantRole, IReadOnlySet<string>> Grants = new Dictionary<TenantRole, IReadOnlySet<string>>
     {

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using SaasStarter.Audit;
+using SaasStarter.ApiKeys;
 using SaasStarter.Data;
 using SaasStarter.Members.Invitations;
 
@@ -31,6 +32,17 @@ internal static class PlatformQueries
     {
         db.InvitationTokenHash = tokenHash;
         return db.Invitations.IgnoreQueryFilters([TenantIsolation.FilterName]).Where(i => i.TokenHash == tokenHash);
+    }
+
+    /// <summary>
+    /// The API key with this public id, in whichever tenant: authenticating an API request, which names no tenant but
+    /// its key. On PostgreSQL a connection may read (not write) only the key whose public id it presents as
+    /// <c>app.api_key</c>.
+    /// </summary>
+    public static IQueryable<ApiKey> ApiKeyByPublicId(this AppDbContext db, string publicId)
+    {
+        db.ApiKeyPublicId = publicId;
+        return db.ApiKeys.IgnoreQueryFilters([TenantIsolation.FilterName]).Where(k => k.PublicId == publicId);
     }
 
     /// <summary>

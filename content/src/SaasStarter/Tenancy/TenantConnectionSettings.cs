@@ -8,7 +8,7 @@ namespace SaasStarter.Tenancy;
 /// PostgreSQL: every connection the context opens carries the context's tenancy as session settings, which the
 /// row-level security policies read (see <see cref="RowLevelSecurity"/>): <c>app.tenant_id</c> (the current tenant),
 /// <c>app.user_id</c> (whose memberships a platform query reads),
-/// <c>app.invitation_token</c> (the invitation being accepted) and <c>app.platform_bypass</c>
+/// <c>app.invitation_token</c> (the invitation being accepted), <c>app.api_key</c> (the key authenticating a request) and <c>app.platform_bypass</c>
 /// (<see cref="PlatformBypass"/>). EF opens a connection per query or per SaveChanges (outside an explicit
 /// transaction), so the values are those of the moment; all are written at every open, so a pooled
 /// connection never keeps another scope's values. Entering a tenant while a connection is held open
@@ -20,7 +20,8 @@ internal sealed class TenantConnectionSettings : DbConnectionInterceptor
 
     private const string Sql =
         "select set_config('app.tenant_id', @tenant, false), set_config('app.user_id', @user, false), "
-        + "set_config('app.invitation_token', @invitation, false), set_config('app.platform_bypass', @bypass, false)";
+        + "set_config('app.invitation_token', @invitation, false), set_config('app.api_key', @apikey, false), "
+        + "set_config('app.platform_bypass', @bypass, false)";
 
     private TenantConnectionSettings()
     {
@@ -48,6 +49,7 @@ internal sealed class TenantConnectionSettings : DbConnectionInterceptor
         Add(command, "tenant", tenant == Guid.Empty ? "" : tenant.ToString());
         Add(command, "user", db?.MembershipsUserId?.ToString() ?? "");
         Add(command, "invitation", db?.InvitationTokenHash ?? "");
+        Add(command, "apikey", db?.ApiKeyPublicId ?? "");
         Add(command, "bypass", db?.PlatformBypassReason is null ? "off" : "on");
         return command;
     }

@@ -48,10 +48,14 @@ public sealed class TenantDirectory(IMemoryCache cache, IServiceScopeFactory sco
         return tenant is null ? null : CurrentTenant.Of(tenant);
     }
 
+    /// <summary>Raised by <see cref="Forget"/>, for caches that hold copies of tenants (API keys).</summary>
+    public event Action? Forgotten;
+
     public void Forget(string slug)
     {
         generations.AddOrUpdate(slug, 1, (_, n) => n + 1);
         cache.Remove(Key(slug));
+        Forgotten?.Invoke();
     }
 
     private static string Key(string slug) => "tenant-slug:" + slug;

@@ -23,6 +23,7 @@ public abstract class PagePermissionMatrixTests(AppFactory factory, ITestOutputH
         ["/members"] = Permissions.MembersRead,
         ["/invitations"] = Permissions.MembersInvite,
         ["/audit"] = Permissions.AuditRead,
+        ["/api-keys"] = Permissions.ApiKeysManage,
         ["/settings"] = Permissions.TenantSettings,
         ["/projects"] = Permissions.ProjectsRead,
         ["/projects/new"] = Permissions.ProjectsWrite,

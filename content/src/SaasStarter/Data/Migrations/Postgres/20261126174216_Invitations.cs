@@ -68,7 +68,7 @@ namespace SaasStarter.Data.Migrations.Postgres
 
             Rls.Enable(migrationBuilder, "Invitations");
             // The person accepting is not a member yet: their connection may read the one invitation whose token they hold.
-            Rls.AllowReadingByToken(migrationBuilder, "Invitations", "TokenHash");
+            Rls.AllowReadingByToken(migrationBuilder, "Invitations", "TokenHash", "app.invitation_token");
         }
 
         /// <inheritdoc />
