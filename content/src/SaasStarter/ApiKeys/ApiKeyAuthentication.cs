@@ -40,7 +40,9 @@ public sealed class ApiKeyAuthentication(
 
         // Never beyond its creator: a demoted creator's keys lose what the creator lost.
         var scopes = key.Scopes.Where(s => Permissions.Grant(creatorRole, s)).ToList();
-        tenant.Enter(key.Tenant);
+        // The creator's role, so the rules of the services (only an owner makes owners...) hold for their keys too; the
+        // scopes (checked per endpoint) narrow it further.
+        tenant.Enter(key.Tenant, creatorRole);
         caller.Enter(key.Id, key.CreatedByUserId, scopes);
         usage.Touch(key.Tenant, key.Id);
         var identity = new ClaimsIdentity(
