@@ -10,14 +10,24 @@ public sealed class ApiCaller
 {
     public Guid? KeyId { get; private set; }
     public Guid? CreatedByUserId { get; private set; }
+    public string? KeyName { get; private set; }
+    public string? KeyPublicId { get; private set; }
     public IReadOnlySet<string> Scopes { get; private set; } = new HashSet<string>();
 
     public bool Has(string scope) => Scopes.Contains(scope);
 
-    internal void Enter(Guid keyId, Guid createdByUserId, IEnumerable<string> scopes)
+    /// <summary>
+    /// Who the audit log says acted, when a key did: its name and public id (not secret; it ends with "…" because the
+    /// key goes on), e.g. <c>api key "CRM sync" (sk_live_ab12cd34ef56…)</c>. Null outside a key's request.
+    /// </summary>
+    public string? ActorLabel => KeyId is null ? null : $"api key \"{KeyName}\" ({ApiKeySecret.Prefix}{KeyPublicId}…)";
+
+    internal void Enter(Guid keyId, Guid createdByUserId, string name, string publicId, IEnumerable<string> scopes)
     {
         KeyId = keyId;
         CreatedByUserId = createdByUserId;
+        KeyName = name;
+        KeyPublicId = publicId;
         Scopes = scopes.ToHashSet(StringComparer.Ordinal);
     }
 

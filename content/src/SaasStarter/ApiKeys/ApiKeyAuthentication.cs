@@ -43,7 +43,7 @@ public sealed class ApiKeyAuthentication(
         // The creator's role, so the rules of the services (only an owner makes owners...) hold for their keys too; the
         // scopes (checked per endpoint) narrow it further.
         tenant.Enter(key.Tenant, creatorRole);
-        caller.Enter(key.Id, key.CreatedByUserId, scopes);
+        caller.Enter(key.Id, key.CreatedByUserId, key.Name, key.PublicId, scopes);
         usage.Touch(key.Tenant, key.Id);
         var identity = new ClaimsIdentity(
             [new Claim(KeyIdClaim, key.Id.ToString()), new Claim(TenantIdClaim, key.Tenant.Id.ToString()), .. scopes.Select(s => new Claim("scope", s))],

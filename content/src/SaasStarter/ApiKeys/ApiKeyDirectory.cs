@@ -28,7 +28,7 @@ public sealed class ApiKeyDirectory
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
     /// <summary>What authenticating a key needs, including its creator's current role in the key's tenant (null: gone).</summary>
-    public sealed record KnownKey(Guid Id, string PublicId, string SecretHash, IReadOnlyList<string> Scopes, DateTime? ExpiresAtUtc,
+    public sealed record KnownKey(Guid Id, string Name, string PublicId, string SecretHash, IReadOnlyList<string> Scopes, DateTime? ExpiresAtUtc,
         bool Revoked, Guid CreatedByUserId, TenantRole? CreatorRole, CurrentTenant Tenant);
 
     private readonly ConcurrentDictionary<string, long> generations = new(StringComparer.Ordinal);
@@ -52,7 +52,7 @@ public sealed class ApiKeyDirectory
         var creatorRole = await db.MembershipsOfUser(row.Key.CreatedByUserId).Where(m => m.TenantId == row.Key.TenantId)
             .Select(m => (TenantRole?)m.Role).SingleOrDefaultAsync(cancellationToken);
         var k = row.Key;
-        known = new KnownKey(k.Id, k.PublicId, k.SecretHash, k.ScopeList, k.ExpiresAtUtc, k.RevokedAtUtc is not null,
+        known = new KnownKey(k.Id, k.Name, k.PublicId, k.SecretHash, k.ScopeList, k.ExpiresAtUtc, k.RevokedAtUtc is not null,
             k.CreatedByUserId, creatorRole, CurrentTenant.Of(row.Tenant));
         cache.Set(cacheKey, known, Lifetime);
         // Checked after setting, so a Forget that ran at any point since the read takes the entry out again.

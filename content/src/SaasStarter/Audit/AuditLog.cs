@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using SaasStarter.ApiKeys;
 using SaasStarter.Data;
 using SaasStarter.Tenancy;
 
@@ -10,8 +11,13 @@ namespace SaasStarter.Audit;
 /// Writes audit events into the current tenant. <see cref="Add"/> only stages the event on the context, so it is
 /// saved in the same transaction as the change it describes: a change without its event cannot happen.
 /// </summary>
-public sealed class AuditLog(AppDbContext db, IHttpContextAccessor http, IServiceScopeFactory scopes)
+public sealed class AuditLog(AppDbContext db, IHttpContextAccessor http, IServiceScopeFactory scopes, ApiCaller apiCaller)
 {
+    /// <summary>
+    /// Stages an event. The actor is the signed-in user unless given; in a request made with an API key it is always
+    /// the key: its creator's id (unless given) and the key's label instead of any email, so the log never shows a
+    /// person where an integration acted.
+    /// </summary>
     public AuditEvent Add(string action, string? target = null, object? detail = null, Guid? actorUserId = null, string? actorEmail = null)
     {
         var user = http.HttpContext?.User;
@@ -19,8 +25,9 @@ public sealed class AuditLog(AppDbContext db, IHttpContextAccessor http, IServic
         {
             Action = action,
             Target = Truncate(target, 256),
-            ActorUserId = actorUserId ?? (Guid.TryParse(user?.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null),
-            ActorEmail = Truncate(actorEmail ?? user?.FindFirstValue(ClaimTypes.Email) ?? user?.Identity?.Name, 256),
+            ActorUserId = actorUserId ?? apiCaller.CreatedByUserId
+                ?? (Guid.TryParse(user?.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null),
+            ActorEmail = Truncate(apiCaller.ActorLabel ?? actorEmail ?? user?.FindFirstValue(ClaimTypes.Email) ?? user?.Identity?.Name, 256),
             IpAddress = http.HttpContext?.Connection.RemoteIpAddress?.ToString(),
             Detail = detail is null ? null : Truncate(JsonSerializer.Serialize(detail, JsonSerializerOptions.Web), AuditEvent.MaxDetailLength),
         };

@@ -1,3 +1,6 @@
+using SaasStarter.Api;
+using SaasStarter.Audit.Api;
+
 namespace SaasStarter.Audit;
 
 public static class AuditModule
@@ -6,6 +9,7 @@ public static class AuditModule
     {
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddApiModule<AuditEventsApi>();
         return builder;
     }
 }

@@ -22,7 +22,7 @@ public sealed class MemberAdministration(AppDbContext db, ITenantContext tenant,
     {
         if (!Permissions.Grant(tenant.MemberRole, Permissions.MembersManage)) return new Outcome("You cannot manage members here.");
         var target = await db.Memberships.SingleOrDefaultAsync(m => m.Id == membershipId);
-        if (target is null) return new Outcome(NotFound);
+        if (target is null) return Outcome.Missing(NotFound);
         if (target.Role == role) return Outcome.Done;
         if ((target.Role == TenantRole.Owner || role == TenantRole.Owner) && tenant.MemberRole != TenantRole.Owner) return new Outcome(OwnersOnly);
         if (target.Role == TenantRole.Owner && await OwnerCountAsync() == 1) return new Outcome(LastOwner);
@@ -37,7 +37,7 @@ public sealed class MemberAdministration(AppDbContext db, ITenantContext tenant,
     {
         if (!Permissions.Grant(tenant.MemberRole, Permissions.MembersManage)) return new Outcome("You cannot manage members here.");
         var target = await db.Memberships.SingleOrDefaultAsync(m => m.Id == membershipId);
-        if (target is null) return new Outcome(NotFound);
+        if (target is null) return Outcome.Missing(NotFound);
         if (target.Role == TenantRole.Owner && tenant.MemberRole != TenantRole.Owner) return new Outcome(OwnersOnly);
         if (target.Role == TenantRole.Owner && await OwnerCountAsync() == 1) return new Outcome(LastOwner);
         audit.Add(AuditActions.MemberRemoved, await EmailOfAsync(target.UserId), new { role = target.Role.ToString() },
@@ -50,7 +50,7 @@ public sealed class MemberAdministration(AppDbContext db, ITenantContext tenant,
     public Task<Outcome> LeaveAsync(Guid userId) => InTransactionAsync(async () =>
     {
         var own = await db.Memberships.SingleOrDefaultAsync(m => m.UserId == userId);
-        if (own is null) return new Outcome(NotFound);
+        if (own is null) return Outcome.Missing(NotFound);
         if (own.Role == TenantRole.Owner && await OwnerCountAsync() == 1) return new Outcome(LastOwner);
         var email = await EmailOfAsync(userId);
         audit.Add(AuditActions.MemberLeft, email, new { role = own.Role.ToString() }, userId, email);
@@ -65,7 +65,7 @@ public sealed class MemberAdministration(AppDbContext db, ITenantContext tenant,
         var actor = await db.Memberships.SingleOrDefaultAsync(m => m.UserId == actorId);
         if (actor?.Role != TenantRole.Owner) return new Outcome("Only an owner can transfer ownership.");
         var target = await db.Memberships.SingleOrDefaultAsync(m => m.Id == toMembershipId);
-        if (target is null) return new Outcome(NotFound);
+        if (target is null) return Outcome.Missing(NotFound);
         if (target.Id == actor.Id) return new Outcome("You already own this workspace.");
         target.Role = TenantRole.Owner;
         actor.Role = TenantRole.Admin;

@@ -1,3 +1,5 @@
+using SaasStarter.Api;
+using SaasStarter.Members.Api;
 using SaasStarter.Members.Invitations;
 
 namespace SaasStarter.Members;
@@ -11,6 +13,8 @@ public static class MembersModule
         builder.Services.AddScoped<InvitationEmail>();
         builder.Services.AddScoped<TenantInvitations>();
         builder.Services.AddScoped<InvitationAcceptance>();
+        builder.Services.AddApiModule<MembersApi>();
+        builder.Services.AddApiModule<InvitationsApi>();
         return builder;
     }
 }

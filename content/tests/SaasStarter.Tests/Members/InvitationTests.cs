@@ -204,9 +204,9 @@ public abstract class InvitationTests(AppFactory factory)
     {
         var world = await InvitationWorld.FoundAsync(factory);
 
-        var byMember = await world.AsAsync(i => i.InviteAsync(world.Members.OwnerId, AccountFlows.UniqueEmail("x"), TenantRole.Viewer), TenantRole.Member);
-        var ownerByAdmin = await world.AsAsync(i => i.InviteAsync(world.Members.OwnerId, AccountFlows.UniqueEmail("x"), TenantRole.Owner), TenantRole.Admin);
-        var adminByAdmin = await world.AsAsync(i => i.InviteAsync(world.Members.OwnerId, AccountFlows.UniqueEmail("x"), TenantRole.Admin), TenantRole.Admin);
+        var byMember = await world.InviteAsAsync(TenantRole.Member, AccountFlows.UniqueEmail("x"), TenantRole.Viewer);
+        var ownerByAdmin = await world.InviteAsAsync(TenantRole.Admin, AccountFlows.UniqueEmail("x"), TenantRole.Owner);
+        var adminByAdmin = await world.InviteAsAsync(TenantRole.Admin, AccountFlows.UniqueEmail("x"), TenantRole.Admin);
 
         Assert.False(byMember.Succeeded);
         Assert.Contains("Only an owner", ownerByAdmin.Problem);

@@ -23,8 +23,11 @@ internal sealed record InvitationWorld(MemberWorld Members)
             return act(sp.GetRequiredService<TenantInvitations>());
         });
 
-    public Task<Outcome> InviteAsync(string email, TenantRole role = TenantRole.Member) =>
-        AsAsync(invitations => invitations.InviteAsync(Members.OwnerId, email, role));
+    public Task<Outcome> InviteAsync(string email, TenantRole role = TenantRole.Member) => InviteAsAsync(TenantRole.Owner, email, role);
+
+    /// <summary>Invites <paramref name="email"/> as a member whose role is <paramref name="actingRole"/>.</summary>
+    public Task<Outcome> InviteAsAsync(TenantRole actingRole, string email, TenantRole role) =>
+        AsAsync(async invitations => (await invitations.InviteAsync(Members.OwnerId, email, role)).Outcome, actingRole);
 
     /// <summary>Invites <paramref name="email"/> and returns the path of the link the email carries (/join/{token}).</summary>
     public async Task<string> InvitedLinkAsync(string email, TenantRole role = TenantRole.Member)

@@ -24,24 +24,31 @@ public sealed class TenantInvitations(
     public IQueryable<Invitation> Waiting() =>
         db.Invitations.Where(i => i.AcceptedAtUtc == null && i.RevokedAtUtc == null).OrderByDescending(i => i.CreatedAtUtc);
 
-    public async Task<Outcome> InviteAsync(Guid actorId, string? address, TenantRole role)
+    /// <summary>How an invitation went, and the invitation when it was sent.</summary>
+    public sealed record Invited(Outcome Outcome, Invitation? Invitation);
+
+    /// <summary>Why <paramref name="address"/> cannot be invited as written, or null when it has the shape of an email.</summary>
+    public static string? EmailProblem(string? address)
     {
-        if (Refusal(role) is { } refused) return refused;
         address = address?.Trim() ?? "";
-        if (address.Length is 0 or > Invitation.MaxEmailLength || !EmailShape.IsValid(address))
-        {
-            return new Outcome("Enter a valid email address.");
-        }
+        return address.Length is 0 or > Invitation.MaxEmailLength || !EmailShape.IsValid(address) ? "Enter a valid email address." : null;
+    }
+
+    public async Task<Invited> InviteAsync(Guid actorId, string? address, TenantRole role)
+    {
+        if (Refusal(role) is { } refused) return new(refused, null);
+        if (EmailProblem(address) is { } problem) return new(Outcome.Invalid("email", problem), null);
+        address = address!.Trim();
         var normalized = users.NormalizeEmail(address);
         var isMember = await db.Memberships.Join(db.Users, m => m.UserId, u => u.Id, (m, u) => u.NormalizedEmail)
             .AnyAsync(e => e == normalized);
-        if (isMember) return new Outcome($"{address} is already a member of this workspace.");
+        if (isMember) return new(new Outcome($"{address} is already a member of this workspace."), null);
 
         var now = DateTime.UtcNow;
         var waiting = await Waiting().Where(i => i.NormalizedEmail == normalized).FirstOrDefaultAsync();
         if (waiting?.StateAt(now) == InvitationState.Open)
         {
-            return new Outcome($"{address} already has an open invitation; resend it from the list if it went astray.");
+            return new(new Outcome($"{address} already has an open invitation; resend it from the list if it went astray."), null);
         }
         if (waiting is not null)
         {
@@ -72,16 +79,16 @@ public sealed class TenantInvitations(
             // Most likely another invitation for this address was saved a moment ago (two admins at once).
             db.ChangeTracker.Clear();
             if (!await Waiting().AnyAsync(i => i.NormalizedEmail == normalized)) throw;
-            return new Outcome($"{address} already has an open invitation.");
+            return new(new Outcome($"{address} already has an open invitation."), null);
         }
-        return Outcome.Done;
+        return new(Outcome.Done, invitation);
     }
 
     /// <summary>A new link (the old one stops working) valid for the full period again.</summary>
     public async Task<Outcome> ResendAsync(Guid actorId, Guid invitationId)
     {
         var invitation = await Waiting().SingleOrDefaultAsync(i => i.Id == invitationId);
-        if (invitation is null) return new Outcome(Gone);
+        if (invitation is null) return Outcome.Missing(Gone);
         if (Refusal(invitation.Role) is { } refused) return refused;
         var token = InvitationToken.New();
         invitation.TokenHash = InvitationToken.Hash(token);
@@ -97,14 +104,14 @@ public sealed class TenantInvitations(
     public async Task<Outcome> RevokeAsync(Guid actorId, Guid invitationId)
     {
         var invitation = await Waiting().AsNoTracking().SingleOrDefaultAsync(i => i.Id == invitationId);
-        if (invitation is null) return new Outcome(Gone);
+        if (invitation is null) return Outcome.Missing(Gone);
         if (Refusal(invitation.Role) is { } refused) return refused;
         await using var transaction = await db.Database.BeginTransactionAsync();
         // Conditional, so an acceptance at the same moment wins or loses cleanly: never "revoked" after joining.
         var revoked = await db.Invitations
             .Where(i => i.Id == invitationId && i.AcceptedAtUtc == null && i.RevokedAtUtc == null)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.RevokedAtUtc, DateTime.UtcNow));
-        if (revoked == 0) return new Outcome(Gone);
+        if (revoked == 0) return Outcome.Missing(Gone);
         audit.Add(AuditActions.InvitationRevoked, invitation.Email, new { role = invitation.Role.ToString() }, actorId, await EmailOfAsync(actorId));
         await db.SaveChangesAsync();
         await transaction.CommitAsync();

@@ -34,9 +34,7 @@ public sealed class AuditModel(AppDbContext db, ITenantContext tenant) : PageMod
     public async Task OnGetAsync()
     {
         // The tenant's query filter already limits this to its own events.
-        var found = await db.AuditEvents.AsNoTracking().Matching(EventType, Actor)
-            .OrderByDescending(e => e.OccurredAtUtc).ThenByDescending(e => e.Id)
-            .ToPageAsync(PageNumber, PageSize);
+        var found = await db.AuditEvents.AsNoTracking().Matching(EventType, Actor).NewestFirst().ToPageAsync(PageNumber, PageSize);
         (Events, Total, PageNumber, PageCount) = (found.Items, found.Total, found.Number, found.Count);
     }
 }

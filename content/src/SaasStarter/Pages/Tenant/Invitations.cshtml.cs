@@ -48,7 +48,7 @@ public sealed class InvitationsModel(TenantInvitations invitations, ITenantConte
 
     public async Task<IActionResult> OnPostInviteAsync()
     {
-        var outcome = await invitations.InviteAsync(MyUserId(), Email, Role);
+        var outcome = (await invitations.InviteAsync(MyUserId(), Email, Role)).Outcome;
         if (outcome.Succeeded)
         {
             Notice = $"Invitation sent to {Email!.Trim()}.";

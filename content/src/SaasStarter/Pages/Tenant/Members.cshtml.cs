@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using SaasStarter.Accounts;
 using SaasStarter.Data;
 using SaasStarter.Members;
@@ -17,8 +16,6 @@ public sealed class MembersModel(AppDbContext db, ITenantContext tenant, MemberA
 {
     public const int PageSize = 25;
 
-    public sealed record Row(Guid MembershipId, Guid UserId, string Email, TenantRole Role, DateTime JoinedUtc);
-
     [BindProperty(SupportsGet = true, Name = "q")]
     public string? Search { get; set; }
 
@@ -26,7 +23,7 @@ public sealed class MembersModel(AppDbContext db, ITenantContext tenant, MemberA
     [BindProperty(SupportsGet = true, Name = "p")]
     public int PageNumber { get; set; } = 1;
 
-    public IReadOnlyList<Row> Rows { get; private set; } = [];
+    public IReadOnlyList<MemberEntry> Rows { get; private set; } = [];
     public int Total { get; private set; }
     public int PageCount { get; private set; } = 1;
     public CurrentTenant Tenant => tenant.Tenant!;
@@ -45,17 +42,7 @@ public sealed class MembersModel(AppDbContext db, ITenantContext tenant, MemberA
 
     public async Task OnGetAsync()
     {
-        // Inside the tenant's query filter: only this tenant's memberships exist for this query.
-        var members = db.Memberships.Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m, u.Email });
-        if (!string.IsNullOrWhiteSpace(Search))
-        {
-            var pattern = Paging.ContainsPattern(Search);
-            members = members.Where(x => EF.Functions.Like(x.Email!.ToUpper(), pattern));
-        }
-        var found = await members
-            .OrderBy(x => x.Email)
-            .Select(x => new Row(x.m.Id, x.m.UserId, x.Email ?? "", x.m.Role, x.m.CreatedAtUtc))
-            .ToPageAsync(PageNumber, PageSize);
+        var found = await db.MemberEntries(Search).ToPageAsync(PageNumber, PageSize);
         (Rows, Total, PageNumber, PageCount) = (found.Items, found.Total, found.Number, found.Count);
     }
 

@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using SaasStarter.Api;
+using SaasStarter.ApiKeys;
+using SaasStarter.Data;
+
+namespace SaasStarter.Members.Api;
+
+/// <summary>
+/// <c>/api/v1/members</c>: the key's workspace's members, searchable and paged (members.read), and removing one
+/// (members.manage). Removal goes through <see cref="MemberAdministration"/>, so its rules hold for keys as for people:
+/// the last owner stays, and only an owner's key removes an owner.
+/// </summary>
+internal sealed class MembersApi : IApiModule
+{
+    public const int MaxSearchLength = 256;
+
+    /// <summary>A member: <c>id</c> is the membership's (what DELETE takes), <c>userId</c> the person's across workspaces.</summary>
+    public sealed record MemberDto(Guid Id, Guid UserId, string Email, string Role, DateTime JoinedAtUtc);
+
+    public void MapEndpoints(RouteGroupBuilder v1)
+    {
+        var members = v1.MapGroup("/members").RequireApiKey();
+
+        members.MapGet("", ListAsync)
+            .RequireScope(Permissions.MembersRead)
+            .WithName("ListMembers")
+            .WithSummary("The workspace's members by email, paged; q narrows to emails containing it.");
+
+        members.MapDelete("/{id:guid}", RemoveAsync)
+            .RequireScope(Permissions.MembersManage)
+            .WithName("RemoveMember")
+            .WithSummary("Removes a member from the workspace (never the last owner; only an owner's key removes an owner).")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    private static async Task<Results<Ok<PagedList<MemberDto>>, ValidationProblem>> ListAsync(
+        AppDbContext db, HttpRequest request, int? page, int? pageSize, string? q, CancellationToken cancellationToken)
+    {
+        var errors = ApiPaging.Problems(page, pageSize) ?? [];
+        if (q?.Length > MaxSearchLength) errors["q"] = [$"q is at most {MaxSearchLength} characters."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+
+        var found = await db.MemberEntries(q).ToPagedListAsync(request, page, pageSize, cancellationToken);
+        return TypedResults.Ok(new PagedList<MemberDto>([.. found.Items.Select(ToDto)], found.Page, found.PageSize, found.Total, found.Links));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(Guid id, MemberAdministration administration, ApiCaller caller)
+    {
+        var outcome = await administration.RemoveAsync(caller.CreatedByUserId!.Value, id);
+        return outcome.Succeeded ? TypedResults.NoContent() : OutcomeProblems.For(outcome);
+    }
+
+    private static MemberDto ToDto(MemberEntry entry) =>
+        new(entry.MembershipId, entry.UserId, entry.Email, entry.Role.ToString(), DateTime.SpecifyKind(entry.JoinedUtc, DateTimeKind.Utc));
+}
