@@ -1,0 +1,35 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using SaasStarter.ApiKeys;
+
+namespace SaasStarter.Api.RateLimits;
+
+/// <summary>Whom a request to the API counts against: a valid API key (and through it its workspace), or else its IP address.</summary>
+public abstract record ApiClient
+{
+    public sealed record Key(Guid KeyId, Guid TenantId) : ApiClient;
+
+    public sealed record Anonymous(string Address) : ApiClient;
+
+    /// <summary>
+    /// The caller of a rate-limited request: the key the ApiKey scheme accepted, else the IP address. The limiter's
+    /// partitioner is synchronous and authenticating a key is not, so this runs as middleware just before the limiter and
+    /// leaves the answer in the request's features. It asks the key handler, whose result is cached for the request: on
+    /// endpoints that need a key authorization has already asked, so no key is looked up twice; on the few that do not, a
+    /// valid key still counts against its own buckets and never against an address.
+    /// </summary>
+    public static async Task<ApiClient> IdentifyAsync(HttpContext http)
+    {
+        var result = await http.AuthenticateAsync(ApiKeyAuthentication.SchemeName);
+        if (result.Succeeded && KeyOf(result.Principal) is { } key) return key;
+        var address = http.Connection.RemoteIpAddress;
+        if (address is { IsIPv4MappedToIPv6: true }) address = address.MapToIPv4();
+        return new Anonymous(address?.ToString() ?? "unknown");
+    }
+
+    private static Key? KeyOf(ClaimsPrincipal? principal) =>
+        Guid.TryParse(principal?.FindFirst(ApiKeyAuthentication.KeyIdClaim)?.Value, out var keyId)
+        && Guid.TryParse(principal?.FindFirst(ApiKeyAuthentication.TenantIdClaim)?.Value, out var tenantId)
+            ? new Key(keyId, tenantId)
+            : null;
+}
