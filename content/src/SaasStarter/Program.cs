@@ -7,6 +7,7 @@ using SaasStarter.Data;
 using SaasStarter.Hosting;
 using SaasStarter.Members;
 using SaasStarter.Pages;
+using SaasStarter.Projects;
 using SaasStarter.Tenancy;
 
 if (args is ["healthcheck", ..])
@@ -25,6 +26,7 @@ try
     builder.AddAudit();
     builder.AddApi();
     builder.AddApiKeys();
+    builder.AddProjects();
     builder.AddPages();
 
     var app = builder.Build();

@@ -18,6 +18,9 @@ public static class AuditActions
     public const string TenantSettingsChanged = "tenant.settings_changed";
     public const string ApiKeyCreated = "apikey.created";
     public const string ApiKeyRevoked = "apikey.revoked";
+    public const string ProjectCreated = "project.created";
+    public const string ProjectUpdated = "project.updated";
+    public const string ProjectDeleted = "project.deleted";
 
     // Recorded by the platform operator's actions on a tenant, in that tenant's log (its owners see them too).
     public const string OperatorTenantSuspended = "operator.tenant_suspended";
@@ -28,5 +31,6 @@ public static class AuditActions
         SignInSucceeded, SignInFailed, SignInLockedOut, TenantCreated, MemberInvited, InvitationResent, InvitationRevoked, MemberJoined,
         MemberRoleChanged, MemberRemoved, MemberLeft, OwnershipTransferred, TenantSettingsChanged, ApiKeyCreated, ApiKeyRevoked, OperatorTenantSuspended,
         OperatorTenantReactivated,
+        ProjectCreated, ProjectUpdated, ProjectDeleted,
     ];
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using SaasStarter.Accounts;
+using SaasStarter.Api.Idempotency;
 using SaasStarter.ApiKeys;
 using SaasStarter.Accounts.Email;
 using SaasStarter.Audit;
@@ -57,6 +58,8 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext tena
 
     public DbSet<Project> Projects => Set<Project>();
 
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
     public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -66,12 +69,14 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext tena
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
         TenantIsolation.ApplyQueryFilters(builder, this);
+        Versioning.ApplyConcurrencyTokens(builder);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         TenantIsolation.GuardChanges(this);
         AuditLog.GuardAppendOnly(this);
+        Versioning.Stamp(this);
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
@@ -79,6 +84,7 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext tena
     {
         TenantIsolation.GuardChanges(this);
         AuditLog.GuardAppendOnly(this);
+        Versioning.Stamp(this);
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SaasStarter.Data;
 using SaasStarter.Tenancy;
 
 namespace SaasStarter.Projects;
@@ -12,9 +13,10 @@ public enum ProjectStatus
 
 /// <summary>
 /// The example business entity: copy this module (entity, configuration, pages) for your own domain. Implementing
-/// <see cref="ITenantOwned"/> is all it takes to be isolated: filtered, stamped and guarded by the framework.
+/// <see cref="ITenantOwned"/> is all it takes to be isolated: filtered, stamped and guarded by the framework; implementing
+/// <see cref="IVersioned"/> gives it a version that every save moves on (the API's ETag) and that refuses stale writes.
 /// </summary>
-public sealed class Project : ITenantOwned
+public sealed class Project : ITenantOwned, IVersioned
 {
     public const int MaxNameLength = 100;
     public const int MaxDescriptionLength = 2000;
@@ -26,6 +28,9 @@ public sealed class Project : ITenantOwned
     public ProjectStatus Status { get; set; } = ProjectStatus.Active;
     public DateTime CreatedAtUtc { get; init; } = DateTime.UtcNow;
     public DateTime UpdatedAtUtc { get; set; } = DateTime.UtcNow;
+
+    /// <summary>1 when created; each save that changes the project adds one (<see cref="Versioning"/>).</summary>
+    public int Version { get; set; } = 1;
 }
 
 internal sealed class ProjectConfiguration : IEntityTypeConfiguration<Project>

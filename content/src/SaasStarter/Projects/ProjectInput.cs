@@ -18,6 +18,6 @@ public sealed class ProjectInput
     {
         project.Name = Name.Trim();
         project.Description = string.IsNullOrWhiteSpace(Description) ? null : Description.Trim();
-        project.UpdatedAtUtc = DateTime.UtcNow;
+        // UpdatedAtUtc and Version move on when the change is saved (IVersioned), not here.
     }
 }

@@ -90,7 +90,31 @@ public abstract class ProjectPagesTests(AppFactory factory)
         Assert.DoesNotContain("Their secret", page.Html, StringComparison.Ordinal);
     }
 
+    [ProviderFact]
+    public async Task An_edit_that_loses_a_race_to_another_writer_says_so_and_overwrites_nothing()
+    {
+        var world = await MemberWorld.FoundAsync(factory);
+        var project = await factory.InTenantAsync(world.Tenant, async db =>
+        {
+            var added = new Project { Name = "Apollo" };
+            db.Projects.Add(added);
+            await db.SaveChangesAsync();
+            return added;
+        });
+        await using var interloper = new ProjectInterloper(factory, world.Tenant, project.Id);
+        using var session = new WebSession(interloper.App.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true }));
+        Assert.True(WebSession.IsRedirect((await AccountFlows.SignInAsync(session, world.OwnerEmail, AccountFlows.GoodPassword)).StatusCode));
 
+        var form = await session.GetAsync($"/t/{world.Tenant.Slug}/projects/{project.Id}");
+        var saved = await WebSession.ReadAsync(await session.SubmitAsync(form, new Dictionary<string, string> { ["Input.Name"] = "Mine" }, "#project-form"));
+
+        Assert.True(interloper.Struck);
+        Assert.Equal(HttpStatusCode.OK, saved.Status);
+        Assert.Contains("Someone else changed this project", saved.Document.QuerySelector("#project-form .alert")?.TextContent);
+        Assert.Equal("Mine", saved.Document.QuerySelector("#Input_Name")?.GetAttribute("value"));
+        var stored = await factory.InTenantAsync(world.Tenant, db => db.Projects.AsNoTracking().SingleAsync());
+        Assert.Equal((ProjectInterloper.TheirName, 2), (stored.Name, stored.Version));
+    }
 
     public sealed class OnSqlite(SqliteAppFactory factory) : ProjectPagesTests(factory), IClassFixture<SqliteAppFactory>;
 

@@ -44,7 +44,7 @@ public sealed class EditModel(AppDbContext db, ITenantContext tenant) : PageMode
             db.Projects.Add(Project); // TenantId is stamped on save
         }
         Input.ApplyTo(Project);
-        await db.SaveChangesAsync();
+        if (!await TrySaveAsync()) return Page();
         return Redirect($"/t/{Tenant.Slug}/projects/{Project.Id}");
     }
 
@@ -58,9 +58,30 @@ public sealed class EditModel(AppDbContext db, ITenantContext tenant) : PageMode
         var project = await db.Projects.SingleOrDefaultAsync(p => p.Id == id);
         if (project is null) return NotFound();
         project.Status = status;
-        project.UpdatedAtUtc = DateTime.UtcNow;
-        await db.SaveChangesAsync();
+        if (!await TrySaveAsync())
+        {
+            (Project, Input) = (project, new ProjectInput { Name = project.Name, Description = project.Description });
+            return Page();
+        }
         return Redirect($"/t/{Tenant.Slug}/projects/{project.Id}");
+    }
+
+    /// <summary>
+    /// Saves, or says why not: another writer (the API, another tab) saved this project between this request's read
+    /// and its write, and the project's version refused the stale write (<see cref="Data.IVersioned"/>).
+    /// </summary>
+    private async Task<bool> TrySaveAsync()
+    {
+        try
+        {
+            await db.SaveChangesAsync();
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            ModelState.AddModelError(string.Empty, "Someone else changed this project at the same moment, so this change was not saved. Reload the project and try again.");
+            return false;
+        }
     }
 
     private StatusCodeResult Forbid403() => StatusCode(StatusCodes.Status403Forbidden);

@@ -1,0 +1,52 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+
+namespace SaasStarter.Projects.Api;
+
+/// <summary>The body of <c>POST /api/v1/projects</c>.</summary>
+public sealed class CreateProjectRequest
+{
+    [Required(ErrorMessage = "Give the project a name.")]
+    [StringLength(Project.MaxNameLength, ErrorMessage = "Use at most {1} characters.")]
+    public string Name { get; init; } = "";
+
+    [StringLength(Project.MaxDescriptionLength, ErrorMessage = "Use at most {1} characters.")]
+    public string? Description { get; init; }
+
+    public ProjectInput ToInput() => new() { Name = Name, Description = Description };
+}
+
+/// <summary>The body of <c>PUT /api/v1/projects/{id}</c>: the whole editable project.</summary>
+public sealed class UpdateProjectRequest
+{
+    [Required(ErrorMessage = "Give the project a name.")]
+    [StringLength(Project.MaxNameLength, ErrorMessage = "Use at most {1} characters.")]
+    public string Name { get; init; } = "";
+
+    [StringLength(Project.MaxDescriptionLength, ErrorMessage = "Use at most {1} characters.")]
+    public string? Description { get; init; }
+
+    [Required(ErrorMessage = "Say whether the project is 'active' or 'archived'.")]
+    [AllowedValues(ProjectStatusNames.Active, ProjectStatusNames.Archived, ErrorMessage = "Use 'active' or 'archived'.")]
+    public string Status { get; init; } = "";
+
+    public ProjectInput ToInput() => new() { Name = Name, Description = Description };
+}
+
+/// <summary>
+/// Checks a request body against its attributes (the OpenAPI document shows the same ones). JSON may still put null
+/// into a non-nullable property; Required catches that too, so handlers validate before they read a request.
+/// </summary>
+internal static class RequestValidation
+{
+    /// <summary>The request's broken rules by JSON field name (<c>name</c>, not <c>Name</c>), or null when it is valid.</summary>
+    public static Dictionary<string, string[]>? Problems(object request)
+    {
+        var results = new List<ValidationResult>();
+        if (Validator.TryValidateObject(request, new ValidationContext(request), results, validateAllProperties: true)) return null;
+        return results
+            .SelectMany(r => r.MemberNames.DefaultIfEmpty("").Select(member => (Field: JsonNamingPolicy.CamelCase.ConvertName(member), r.ErrorMessage)))
+            .GroupBy(e => e.Field, e => e.ErrorMessage ?? "Not valid.")
+            .ToDictionary(g => g.Key, g => g.ToArray());
+    }
+}
