@@ -1,5 +1,4 @@
-using SaasStarter.Hosting;
-using Scalar.AspNetCore;
+using SaasStarter.Api.OpenApi;
 
 namespace SaasStarter.Api;
 
@@ -26,7 +25,7 @@ public static class ApiModule
             }
         });
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-        builder.Services.AddOpenApi();
+        builder.Services.AddApiDocument();
         builder.Services.AddApiModule<ServerInfoApi>();
         return builder;
     }
@@ -43,10 +42,7 @@ public static class ApiModule
             module.MapEndpoints(v1);
         }
 
-        app.MapOpenApi();
-        app.MapScalarApiReference(options => options
-            .WithTitle($"{Product.Name} API")
-            .DisableDefaultFonts());
+        app.MapApiReference();
         return app;
     }
 }
