@@ -57,6 +57,11 @@ public sealed class OpenApiContractTests(SqliteAppFactory factory) : IClassFixtu
         Assert.Equal([("Bearer", Permissions.ProjectsWrite), ("ApiKey", Permissions.ProjectsWrite)], Requirements(widget));
         Assert.Contains($"`{Permissions.ProjectsWrite}`", widget.GetProperty("description").GetString());
 
+        // Key and scope set once on a route group (as a module may do) count for its endpoints; scopes add up.
+        var gadgets = Operation(root, "/api/v1/test/gadgets", "delete");
+        var both = $"{Permissions.ProjectsRead} {Permissions.ProjectsWrite}";
+        Assert.Equal([("Bearer", both), ("ApiKey", both)], Requirements(gadgets));
+
         Assert.False(Operation(root, "/api/v1", "get").TryGetProperty("security", out _), "GET /api/v1/ is anonymous");
         Assert.False(Operation(root, "/api/v1/test/widgets", "post").TryGetProperty("security", out _), "an endpoint without the key policy");
     }
@@ -210,6 +215,8 @@ public sealed class OpenApiContractTests(SqliteAppFactory factory) : IClassFixtu
                 .RequireApiKey()
                 .RequireScope(Permissions.ProjectsWrite);
             v1.MapPost("/test/widgets", (WidgetInput input) => TypedResults.Ok(input));
+            var gadgets = v1.MapGroup("/test/gadgets").RequireApiKey().RequireScope(Permissions.ProjectsRead);
+            gadgets.MapDelete("/", () => TypedResults.NoContent()).RequireScope(Permissions.ProjectsWrite);
         }
     }
 }
