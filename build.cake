@@ -8,15 +8,17 @@ var results = artifacts.Combine("test-results");
 var packages = artifacts.Combine("packages");
 var appSolution = root.CombineWithFilePath("content/SaasStarter.slnx");
 var templateTests = root.CombineWithFilePath("tests/SaasStarter.Template.Tests/SaasStarter.Template.Tests.csproj");
+var apiClientSample = root.CombineWithFilePath("samples/ApiClient/ApiClient.csproj");
 var snapshots = root.Combine("tests/SaasStarter.Template.Tests/Snapshots");
 
 Task("Build")
-    .Description("Builds the app in content/ and the template tests, warnings as errors.")
+    .Description("Builds the app in content/, the template tests and samples/ApiClient, warnings as errors.")
     .Does(() =>
 {
     var settings = new DotNetBuildSettings { Configuration = configuration, MSBuildSettings = new DotNetMSBuildSettings().TreatAllWarningsAs(MSBuildTreatAllWarningsAs.Error) };
     DotNetBuild(appSolution.FullPath, settings);
     DotNetBuild(templateTests.FullPath, settings);
+    DotNetBuild(apiClientSample.FullPath, settings);
 });
 
 Task("Test")

@@ -88,6 +88,13 @@ public sealed partial class VariantTests(TemplateFixture fixture, ITestOutputHel
         var port = PublishedApp.FreePort();
         var dataDirectory = fixture.NewTempDirectory($"data-{variant.Id}");
         var (settings, provider) = ProviderSettings(variant, postgres);
+        // The sqlite variant also serves samples/ApiClient: its operator is created from the environment at start-up.
+        var account = variant == Variant.Sqlite ? ("operator@example.com", $"tpl-{Guid.NewGuid():N}") : default((string Email, string Password)?);
+        if (account is var (email, password))
+        {
+            settings["Setup__AdminEmail"] = email;
+            settings["Setup__AdminPassword"] = password;
+        }
         var environment = PublishedApp.ProductionEnvironment(port, dataDirectory, settings);
         ContainerUser.Prepare(publishDirectory, dataDirectory);
         output.WriteLine($"Starting the published app as {ContainerUser.Name ?? Environment.UserName}.");
@@ -111,6 +118,8 @@ public sealed partial class VariantTests(TemplateFixture fixture, ITestOutputHel
             var (probeFile, probeArgs) = ContainerUser.Command("dotnet", dll, "healthcheck");
             var probe = await Dotnet.RunProgramAsync(probeFile, probeArgs, publishDirectory, Dotnet.ShortTimeout, output, environment);
             Assert.True(probe.Succeeded, $"healthcheck verb: {probe.Describe()}\n{probe.Tail()}");
+            await VerifyOpenApiSnapshot(variant, app);
+            if (account is var (operatorEmail, operatorPassword)) await RunApiClientSample(variant, app, operatorEmail, operatorPassword);
         }
         catch
         {
@@ -156,6 +165,49 @@ public sealed partial class VariantTests(TemplateFixture fixture, ITestOutputHel
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.True(document.RootElement.TryGetProperty("openapi", out _), "the OpenAPI document has no \"openapi\" property");
+    }
+
+    /// <summary>The public contract, reviewed as a diff: every variant serves the same document (names mapped onto Acme).</summary>
+    private async Task VerifyOpenApiSnapshot(Variant variant, PublishedApp app)
+    {
+        var json = await app.Client.GetStringAsync("/openapi/v1.json");
+        Snapshot.Verify(fixture.SnapshotDirectory, OpenApiSnapshot.Name, OpenApiSnapshot.Build(variant, json), output);
+    }
+
+    /// <summary>
+    /// What an integrator does on day one: the operator signs in, creates a workspace and an API key in the UI, and
+    /// samples/ApiClient runs its tour of the projects API with that key.
+    /// </summary>
+    private async Task RunApiClientSample(Variant variant, PublishedApp app, string email, string password)
+    {
+        var sample = await ApiClientSample.BuildAsync(fixture, output);
+        using var person = await AppOperator.SignInAsync(app.BaseAddress, email, password);
+        var slug = await person.CreateWorkspaceAsync("API sample", "api-sample");
+        var key = await person.CreateApiKeyAsync(slug, "samples/ApiClient", "projects.read", "projects.write");
+
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/tenant"))
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+            using var tenant = await app.Client.SendAsync(request);
+            var body = await tenant.Content.ReadAsStringAsync();
+            Assert.True(tenant.StatusCode == HttpStatusCode.OK, $"GET /api/v1/tenant with the new key answered {(int)tenant.StatusCode}: {body}");
+            Assert.Equal(slug, JsonDocument.Parse(body).RootElement.GetProperty("slug").GetString());
+        }
+
+        var workspace = await sample.RunAsync(app.BaseAddress, key, output, "workspace");
+        SaveLog(variant, "api-client-workspace", workspace);
+        Assert.True(workspace.Succeeded, $"samples/ApiClient workspace: {workspace.Describe()}\n{workspace.Tail()}");
+        Assert.Contains($"Workspace: API sample (/t/{slug}", workspace.Output);
+
+        var tour = await sample.RunAsync(app.BaseAddress, key, output, "tour");
+        SaveLog(variant, "api-client-tour", tour);
+        output.WriteLine("samples/ApiClient tour:\n" + tour.Output);
+        Assert.True(tour.Succeeded, $"samples/ApiClient tour: {tour.Describe()}\n{tour.Tail()}");
+        foreach (var step in new[] { "Projects: ", "Created project ", "replayed the first answer", "Updated project ", "was refused",
+                     "Archived projects: ", "Deleted project ", "Done: " })
+        {
+            Assert.Contains(step, tour.Output);
+        }
     }
 
     /// <summary>Self-hosted means offline: every script Scalar's page loads comes from the app itself.</summary>

@@ -1,6 +1,5 @@
+using SaasStarter.Api.OpenApi;
 using SaasStarter.Api.RateLimits;
-using SaasStarter.Hosting;
-using Scalar.AspNetCore;
 
 namespace SaasStarter.Api;
 
@@ -37,7 +36,7 @@ public static class ApiModule
             }
         });
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-        builder.Services.AddOpenApi();
+        builder.Services.AddApiDocument();
         builder.Services.AddApiModule<ServerInfoApi>();
         builder.AddApiLimits();
         return builder;
@@ -66,10 +65,7 @@ public static class ApiModule
             module.MapEndpoints(v1);
         }
 
-        app.MapOpenApi();
-        app.MapScalarApiReference(options => options
-            .WithTitle($"{Product.Name} API")
-            .DisableDefaultFonts());
+        app.MapApiReference();
         return app;
     }
 }

@@ -44,7 +44,7 @@ public static class ApiKeysModule
 
     /// <summary>The endpoint needs <paramref name="scope"/>: without it, 403 naming the scope.</summary>
     public static TBuilder RequireScope<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.WithMetadata(new RequiredScope(scope)).AddEndpointFilter(async (context, next) =>
         {
             if (context.HttpContext.RequestServices.GetRequiredService<ApiCaller>().Has(scope)) return await next(context);
             await ApiProblems.WriteAsync(context.HttpContext, StatusCodes.Status403Forbidden, "The API key lacks a scope.",

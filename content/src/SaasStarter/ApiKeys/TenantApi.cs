@@ -1,4 +1,5 @@
 using SaasStarter.Api;
+using SaasStarter.Api.OpenApi;
 using SaasStarter.Tenancy;
 
 namespace SaasStarter.ApiKeys;
@@ -6,7 +7,10 @@ namespace SaasStarter.ApiKeys;
 /// <summary><c>GET /api/v1/tenant</c>: the workspace the key belongs to (any valid key may ask).</summary>
 internal sealed class TenantApi : IApiModule
 {
-    public sealed record TenantDto(Guid Id, string Name, string Slug, string Plan);
+    public sealed record TenantDto(Guid Id, string Name, string Slug, string Plan) : IApiExample<TenantDto>
+    {
+        public static TenantDto Example => new(Guid.Parse("01980a3c-5b7e-7d2a-9c41-3f6e2b8d9a10"), "Acme Inc.", "acme", "default");
+    }
 
     public void MapEndpoints(RouteGroupBuilder v1) =>
         v1.MapGet("/tenant", (ITenantContext context) =>

@@ -1,8 +1,15 @@
+using SaasStarter.Api.OpenApi;
+
 namespace SaasStarter.Projects.Api;
 
 /// <summary>A project as the API shows it; <see cref="Version"/> is also its ETag (<c>"3"</c>).</summary>
 public sealed record ProjectDto(Guid Id, string Name, string? Description, string Status, DateTime CreatedAtUtc, DateTime UpdatedAtUtc, int Version)
+    : IApiExample<ProjectDto>
 {
+    public static ProjectDto Example => new(Guid.Parse("01980a3d-1c2b-7e4f-8a90-5b6c7d8e9f01"), "Website relaunch",
+        "New design and copy, live by March.", ProjectStatusNames.Active,
+        new DateTime(2026, 11, 2, 9, 30, 0, DateTimeKind.Utc), new DateTime(2026, 11, 20, 16, 5, 0, DateTimeKind.Utc), 3);
+
     public static ProjectDto From(Project project) => new(
         project.Id, project.Name, project.Description, ProjectStatusNames.Of(project.Status),
         Utc(project.CreatedAtUtc), Utc(project.UpdatedAtUtc), project.Version);

@@ -1,11 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using SaasStarter.Api.OpenApi;
 
 namespace SaasStarter.Projects.Api;
 
 /// <summary>The body of <c>POST /api/v1/projects</c>.</summary>
-public sealed class CreateProjectRequest
+public sealed class CreateProjectRequest : IApiExample<CreateProjectRequest>
 {
+    public static CreateProjectRequest Example => new() { Name = "Website relaunch", Description = "New design and copy, live by March." };
+
     [Required(ErrorMessage = "Give the project a name.")]
     [StringLength(Project.MaxNameLength, ErrorMessage = "Use at most {1} characters.")]
     public string Name { get; init; } = "";
@@ -17,8 +20,15 @@ public sealed class CreateProjectRequest
 }
 
 /// <summary>The body of <c>PUT /api/v1/projects/{id}</c>: the whole editable project.</summary>
-public sealed class UpdateProjectRequest
+public sealed class UpdateProjectRequest : IApiExample<UpdateProjectRequest>
 {
+    public static UpdateProjectRequest Example => new()
+    {
+        Name = "Website relaunch",
+        Description = "New design and copy, live by April.",
+        Status = ProjectStatusNames.Active,
+    };
+
     [Required(ErrorMessage = "Give the project a name.")]
     [StringLength(Project.MaxNameLength, ErrorMessage = "Use at most {1} characters.")]
     public string Name { get; init; } = "";
