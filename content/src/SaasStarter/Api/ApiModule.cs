@@ -60,6 +60,7 @@ public static class ApiModule
         // Where MapApi stands, after authentication and authorization: see UseApiLimits.
         app.UseApiLimits();
         var v1 = app.MapGroup("/api/v1").WithTags("v1").WithApiLimits();
+        v1.AddEndpointFilter(NulCharacters.RefuseInQueryAsync);
         foreach (var module in app.Services.GetServices<IApiModule>())
         {
             module.MapEndpoints(v1);

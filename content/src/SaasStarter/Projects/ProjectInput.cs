@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using SaasStarter.Api;
 
 namespace SaasStarter.Projects;
 
@@ -7,10 +8,12 @@ public sealed class ProjectInput
 {
     [Required(ErrorMessage = "Give the project a name.")]
     [StringLength(Project.MaxNameLength, ErrorMessage = "Use at most {1} characters.")]
+    [NoNulCharacter]
     [Display(Name = "Name")]
     public string Name { get; set; } = "";
 
     [StringLength(Project.MaxDescriptionLength, ErrorMessage = "Use at most {1} characters.")]
+    [NoNulCharacter]
     [Display(Name = "Description")]
     public string? Description { get; set; }
 

@@ -31,7 +31,10 @@ public sealed class TenantInvitations(
     public static string? EmailProblem(string? address)
     {
         address = address?.Trim() ?? "";
-        return address.Length is 0 or > Invitation.MaxEmailLength || !EmailShape.IsValid(address) ? "Enter a valid email address." : null;
+        // A control character (NUL above all, which PostgreSQL cannot store) belongs in no address.
+        return address.Length is 0 or > Invitation.MaxEmailLength || address.Any(char.IsControl) || !EmailShape.IsValid(address)
+            ? "Enter a valid email address."
+            : null;
     }
 
     public async Task<Invited> InviteAsync(Guid actorId, string? address, TenantRole role)

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using SaasStarter.Api;
 using SaasStarter.Api.OpenApi;
 
 namespace SaasStarter.Projects.Api;
@@ -11,9 +12,11 @@ public sealed class CreateProjectRequest : IApiExample<CreateProjectRequest>
 
     [Required(ErrorMessage = "Give the project a name.")]
     [StringLength(Project.MaxNameLength, ErrorMessage = "Use at most {1} characters.")]
+    [NoNulCharacter]
     public string Name { get; init; } = "";
 
     [StringLength(Project.MaxDescriptionLength, ErrorMessage = "Use at most {1} characters.")]
+    [NoNulCharacter]
     public string? Description { get; init; }
 
     public ProjectInput ToInput() => new() { Name = Name, Description = Description };
@@ -31,9 +34,11 @@ public sealed class UpdateProjectRequest : IApiExample<UpdateProjectRequest>
 
     [Required(ErrorMessage = "Give the project a name.")]
     [StringLength(Project.MaxNameLength, ErrorMessage = "Use at most {1} characters.")]
+    [NoNulCharacter]
     public string Name { get; init; } = "";
 
     [StringLength(Project.MaxDescriptionLength, ErrorMessage = "Use at most {1} characters.")]
+    [NoNulCharacter]
     public string? Description { get; init; }
 
     [Required(ErrorMessage = "Say whether the project is 'active' or 'archived'.")]
