@@ -23,6 +23,7 @@ public sealed class ApiKeyIssuer(AppDbContext db, ITenantContext tenant, AuditLo
         if (!Permissions.Grant(tenant.MemberRole, Permissions.ApiKeysManage)) return Refused("You cannot manage API keys here.");
         name = name?.Trim() ?? "";
         if (name.Length is 0 or > ApiKey.MaxNameLength) return Refused($"Give the key a name of 1 to {ApiKey.MaxNameLength} characters.");
+        if (name.Any(char.IsControl)) return Refused("Remove the control characters from the name.");
         if (scopes.Count == 0) return Refused("Choose at least one scope.");
         var grantable = GrantableScopes();
         if (scopes.FirstOrDefault(s => !grantable.Contains(s)) is { } beyond) return Refused($"You cannot give a key the scope '{beyond}'.");

@@ -20,12 +20,7 @@ public sealed class TenantFounding(AppDbContext db, TenantContext context, Audit
     {
         name = name?.Trim() ?? "";
         slug = slug?.Trim() ?? "";
-        var nameProblem = name.Length switch
-        {
-            0 => "Give the workspace a name.",
-            > TenantSlug.MaxNameLength => $"Use at most {TenantSlug.MaxNameLength} characters.",
-            _ => null,
-        };
+        var nameProblem = TenantSlug.NameProblem(name);
         var slugProblem = TenantSlug.Problem(slug);
         if (slugProblem is null && (await db.Tenants.AnyAsync(t => t.Slug == slug) || await db.TenantSlugAliases.AnyAsync(a => a.Slug == slug)))
         {

@@ -10,8 +10,7 @@ public sealed class TenantSettings(AppDbContext db, ITenantContext tenant, Tenan
     public async Task<string?> RenameAsync(string? name)
     {
         name = name?.Trim() ?? "";
-        if (name.Length == 0) return "Give the workspace a name.";
-        if (name.Length > TenantSlug.MaxNameLength) return $"Use at most {TenantSlug.MaxNameLength} characters.";
+        if (TenantSlug.NameProblem(name) is { } problem) return problem;
 
         var current = await CurrentAsync();
         if (current.Name == name) return null;

@@ -27,6 +27,16 @@ public static partial class TenantSlug
         return null;
     }
 
+    /// <summary>Null when <paramref name="name"/> (trimmed) is acceptable as a workspace name, otherwise what is wrong.</summary>
+    public static string? NameProblem(string name) => name switch
+    {
+        { Length: 0 } => "Give the workspace a name.",
+        { Length: > MaxNameLength } => $"Use at most {MaxNameLength} characters.",
+        // PostgreSQL cannot store NUL in text; refused here rather than failing on save.
+        _ when name.Any(char.IsControl) => "Remove the control characters from the name.",
+        _ => null,
+    };
+
     /// <summary>A slug suggested from a name ("Acme Ltd." → "acme-ltd"); may still need checking.</summary>
     public static string Suggest(string name)
     {

@@ -35,4 +35,14 @@ public sealed class TenantSlugTests
     [InlineData("Café Olé", "caf-ol")]
     public void A_slug_is_suggested_from_the_name(string name, string slug) =>
         Assert.Equal(slug, TenantSlug.Suggest(name));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("Acme\0Inc")]
+    [InlineData("Acme\u0007")]
+    public void Empty_names_and_names_with_control_characters_are_refused(string name) =>
+        Assert.NotNull(TenantSlug.NameProblem(name));
+
+    [Fact]
+    public void An_ordinary_name_with_accents_and_emoji_is_accepted() => Assert.Null(TenantSlug.NameProblem("Café Ünïcode 🚀"));
 }
