@@ -15,6 +15,7 @@ public sealed partial class VariantTests(TemplateFixture fixture, ITestOutputHel
 {
     private const string PostgresVariable = "SAASSTARTER_TEST_POSTGRES";
     private const string RequirePostgresVariable = "SAASSTARTER_REQUIRE_POSTGRES";
+    private const string RequireWrkVariable = "SAASSTARTER_REQUIRE_WRK";
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
 
     [Fact]
@@ -72,6 +73,31 @@ public sealed partial class VariantTests(TemplateFixture fixture, ITestOutputHel
         }
 
         if (testFailure is not null) throw new Xunit.Sdk.XunitException(testFailure);
+        if (variant == Variant.Sqlite) await RunApiLoadBenchmark(variant, directory, postgres);
+    }
+
+    /// <summary>
+    /// The generated benchmarks' api-load run, as short as it goes: it must keep working (publish, the startup hook, both
+    /// endpoints agreeing, wrk's report read), though one-second figures mean nothing. On PostgreSQL too when there is a
+    /// server. Needs Debian's wrk: skipped without it, unless <see cref="RequireWrkVariable"/> is 1 (CI).
+    /// </summary>
+    private async Task RunApiLoadBenchmark(Variant variant, string directory, string? postgres)
+    {
+        if (!File.Exists("/usr/bin/wrk"))
+        {
+            if (Environment.GetEnvironmentVariable(RequireWrkVariable) == "1") throw new Xunit.Sdk.XunitException($"{RequireWrkVariable}=1 but /usr/bin/wrk is missing (apt-get install wrk).");
+            output.WriteLine("wrk is not installed: the api-load benchmark is not run.");
+            return;
+        }
+        var project = Directory.GetFiles(Path.Combine(directory, "benchmarks"), "*.csproj", SearchOption.AllDirectories).Single();
+        var environment = new Dictionary<string, string?> { ["SAASSTARTER_BENCH_POSTGRES"] = postgres };
+        var result = await Dotnet.RunAsync(directory, Dotnet.PublishTimeout, output, environment,
+            "run", "-c", "Release", "--project", project, "--", "api-load", "--rounds", "1", "--duration", "1", "--warmup", "1");
+        SaveLog(variant, "api-load", result);
+        Assert.True(result.Succeeded, $"api-load: {result.Describe()}\n{result.Tail()}");
+        output.WriteLine(result.Tail());
+        Assert.Matches(@"\| SQLite \| /api/v1/projects \| [\d,]+ ", result.Output);
+        if (!string.IsNullOrWhiteSpace(postgres)) Assert.Matches(@"\| PostgreSQL [\d.]+ \| /api/v1/projects \| [\d,]+ ", result.Output);
     }
 
     /// <summary>Publishes like the Dockerfile, starts the output like the container, and checks what a user reaches first.</summary>

@@ -86,7 +86,7 @@ public sealed partial class BenchApp : WebApplicationFactory<Program>
     /// beside this program; the factory itself looks for it in the current directory only, which `dotnet run` leaves
     /// wherever it was started.
     /// </summary>
-    private static string AppContentRoot()
+    internal static string AppContentRoot()
     {
         var manifest = Path.Combine(AppContext.BaseDirectory, "MvcTestingAppManifest.json");
         var roots = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(manifest))!;

@@ -6,12 +6,13 @@ namespace SaasStarter.Benchmarks;
 /// Runs the benchmarks (BenchmarkDotNet's command line: <c>--filter</c>, <c>--job Dry</c>, ...), then prints the SQL
 /// each page issued. Exit code 1: a benchmark failed; 2: a page issued more SQL commands than
 /// <see cref="SqlReport.MaxCommandsPerPage"/>. Not top-level statements: the app's own <c>Program</c> is the one
-/// the benchmarks host.
+/// the benchmarks host. <c>api-load</c> as the first argument runs <see cref="ApiLoad.ApiLoadRun"/> instead.
 /// </summary>
 public static class BenchmarkProgram
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args is ["api-load", .. var load]) return await ApiLoad.ApiLoadRun.RunAsync(load);
         try
         {
             // Every benchmark of the assembly unless --filter narrows them; no interactive prompt.
