@@ -4,6 +4,7 @@ using SaasStarter.Api;
 using SaasStarter.ApiKeys;
 using SaasStarter.Audit;
 using SaasStarter.Data;
+using SaasStarter.Features;
 using SaasStarter.Hosting;
 using SaasStarter.Members;
 using SaasStarter.Pages;
@@ -27,6 +28,7 @@ try
     builder.AddApi();
     builder.AddApiKeys();
     builder.AddProjects();
+    builder.AddFeatures();
     builder.AddPages();
 
     var app = builder.Build();

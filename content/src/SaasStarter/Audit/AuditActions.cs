@@ -21,16 +21,21 @@ public static class AuditActions
     public const string ProjectCreated = "project.created";
     public const string ProjectUpdated = "project.updated";
     public const string ProjectDeleted = "project.deleted";
+    public const string FeatureToggled = "feature.toggled";
 
     // Recorded by the platform operator's actions on a tenant, in that tenant's log (its owners see them too).
     public const string OperatorTenantSuspended = "operator.tenant_suspended";
     public const string OperatorTenantReactivated = "operator.tenant_reactivated";
+    public const string OperatorFeatureOverridden = "operator.feature_overridden";
+
+    // The workspace's plan changed: by the operator, or by whatever calls PlanAssignment (a payment webhook).
+    public const string PlanChanged = "plan.changed";
 
     public static IReadOnlyList<string> All { get; } =
     [
         SignInSucceeded, SignInFailed, SignInLockedOut, TenantCreated, MemberInvited, InvitationResent, InvitationRevoked, MemberJoined,
         MemberRoleChanged, MemberRemoved, MemberLeft, OwnershipTransferred, TenantSettingsChanged, ApiKeyCreated, ApiKeyRevoked, OperatorTenantSuspended,
-        OperatorTenantReactivated,
+        OperatorTenantReactivated, OperatorFeatureOverridden, PlanChanged, FeatureToggled,
         ProjectCreated, ProjectUpdated, ProjectDeleted,
     ];
 }

@@ -8,6 +8,7 @@ using SaasStarter.ApiKeys;
 using SaasStarter.Accounts.Email;
 using SaasStarter.Audit;
 using SaasStarter.Members.Invitations;
+using SaasStarter.Features;
 using SaasStarter.Projects;
 using SaasStarter.Tenancy;
 
@@ -57,6 +58,8 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext tena
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<Project> Projects => Set<Project>();
+
+    public DbSet<FeatureOverride> FeatureOverrides => Set<FeatureOverride>();
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 

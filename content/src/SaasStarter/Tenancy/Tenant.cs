@@ -11,6 +11,9 @@ public sealed class Tenant
     public required string Slug { get; set; }
     public DateTime CreatedAtUtc { get; init; } = DateTime.UtcNow;
     public DateTime? SuspendedAtUtc { get; set; }
+
+    /// <summary>The id of its plan in Plans:Catalog; null is the default plan. Changed only by PlanAssignment.</summary>
+    public string? Plan { get; set; }
 }
 
 internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
@@ -19,6 +22,7 @@ internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
     {
         tenant.Property(t => t.Name).HasMaxLength(TenantSlug.MaxNameLength);
         tenant.Property(t => t.Slug).HasMaxLength(TenantSlug.MaxLength);
+        tenant.Property(t => t.Plan).HasMaxLength(40);
         tenant.HasIndex(t => t.Slug).IsUnique();
     }
 }

@@ -15,7 +15,13 @@ public interface ITenantContext
 /// <summary>What a request knows of its tenant: a snapshot, safe to cache and share.</summary>
 public sealed record CurrentTenant(Guid Id, string Slug, string Name, bool IsSuspended)
 {
-    public static CurrentTenant Of(Tenant tenant) => new(tenant.Id, tenant.Slug, tenant.Name, tenant.SuspendedAtUtc is not null);
+    /// <summary>Its plan's id (null: the default plan), carried here so feature checks need no query.</summary>
+    public string? PlanId { get; init; }
+
+    public static CurrentTenant Of(Tenant tenant) => new(tenant.Id, tenant.Slug, tenant.Name, tenant.SuspendedAtUtc is not null)
+    {
+        PlanId = tenant.Plan,
+    };
 }
 
 /// <summary>Scoped: one per request (or job run). Entered once; switching tenant within a scope is a bug.</summary>
