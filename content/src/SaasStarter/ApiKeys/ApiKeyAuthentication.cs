@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using SaasStarter.Api.RateLimits;
 using SaasStarter.Members;
 using SaasStarter.Tenancy;
 
@@ -11,12 +12,13 @@ namespace SaasStarter.ApiKeys;
 /// The API's only way in: <c>Authorization: Bearer sk_live_…</c> or <c>X-Api-Key: sk_live_…</c>. An accepted key enters
 /// its tenant into the request's <see cref="TenantContext"/> (the same one the pages use, so the query filters and
 /// PostgreSQL's row-level security apply unchanged) and its scopes into <see cref="ApiCaller"/>. Anything else gets
-/// 401 with <c>WWW-Authenticate</c> and a problem that says what was wrong with the key. Cookies are never read here,
+/// 401 with <c>WWW-Authenticate</c> and a problem that says what was wrong with the key, or 429 once the client's address
+/// has sent too many refused keys (<see cref="FailedKeyLimiter"/>). Cookies are never read here,
 /// so a signed-in browser has no way into the API (no CSRF surface).
 /// </summary>
 public sealed class ApiKeyAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    ApiKeyDirectory directory, ApiKeyUsage usage, TenantContext tenant, ApiCaller caller)
+    ApiKeyDirectory directory, FailedKeyLimiter failures, ApiKeyUsage usage, TenantContext tenant, ApiCaller caller)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -28,17 +30,22 @@ public sealed class ApiKeyAuthentication(
     {
         var presented = Presented(Request);
         if (presented is null) return AuthenticateResult.NoResult();
-        if (ApiKeySecret.Parse(presented) is not { } parts) return AuthenticateResult.Fail("The API key is malformed.");
+        var address = ApiClient.AddressOf(Context);
+        if (ApiKeySecret.Parse(presented) is not { } parts) return Refuse(address, "The API key is malformed.");
+
+        // Guessing is throttled per address (FailedKeyLimiter), before it costs a query: only refused keys spend that
+        // bucket, so valid keys never do. An address that has used it up still gets in with a key this instance has found
+        // lately (its own buckets limit it; its lookup is at most one per cache lifetime), while any other key is
+        // answered 429 without a lookup: guessing stops, and a known-good key from a shared address keeps working.
+        var recognised = directory.Recognises(parts.PublicId);
+        using var lookup = recognised ? null : await failures.StartLookupAsync(address, Context.RequestAborted);
+        if (!recognised && lookup is null) return AuthenticateResult.Fail(new FailedKeysExhausted(failures.Exhausted()));
         var key = await directory.FindAsync(parts.PublicId, Context.RequestAborted);
-        if (key is null || !ApiKeySecret.Matches(parts.Secret, key.SecretHash)) return AuthenticateResult.Fail("The API key is not valid.");
-        if (key.Revoked) return AuthenticateResult.Fail("The API key has been revoked.");
-        if (key.ExpiresAtUtc <= DateTime.UtcNow) return AuthenticateResult.Fail("The API key has expired.");
-        if (key.CreatorRole is not { } creatorRole)
-        {
-            return AuthenticateResult.Fail("The API key's creator is no longer a member of the workspace; create a new key.");
-        }
+        // Counted before the lookup ends (the using), so a concurrent lookup never sees the token this one is about to take.
+        if (Refusal(key, parts.Secret) is { } reason) return Refuse(address, reason);
 
         // Never beyond its creator: a demoted creator's keys lose what the creator lost.
+        var creatorRole = key!.CreatorRole!.Value;
         var scopes = key.Scopes.Where(s => Permissions.Grant(creatorRole, s)).ToList();
         // The creator's role, so the rules of the services (only an owner makes owners...) hold for their keys too; the
         // scopes (checked per endpoint) narrow it further.
@@ -51,13 +58,33 @@ public sealed class ApiKeyAuthentication(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
+    /// <summary>Why <paramref name="key"/> (null: no such public id) may not be used with <paramref name="secret"/>, or null.</summary>
+    private static string? Refusal(ApiKeyDirectory.KnownKey? key, string secret)
+    {
+        if (key is null || !ApiKeySecret.Matches(secret, key.SecretHash)) return "The API key is not valid.";
+        if (key.Revoked) return "The API key has been revoked.";
+        if (key.ExpiresAtUtc <= DateTime.UtcNow) return "The API key has expired.";
+        if (key.CreatorRole is null) return "The API key's creator is no longer a member of the workspace; create a new key.";
+        return null;
+    }
+
+    /// <summary>A refused key: 401 saying why while the address has refusals to spare, then 429.</summary>
+    private AuthenticateResult Refuse(string address, string reason) =>
+        failures.Refuse(address) is { } tooMany ? AuthenticateResult.Fail(new FailedKeysExhausted(tooMany)) : AuthenticateResult.Fail(reason);
+
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message;
-        var detail = failure ?? $"Send an API key as 'Authorization: Bearer <key>' or '{HeaderName}: <key>'. Workspace owners and admins create keys under API keys.";
+        var failure = (await HandleAuthenticateOnceSafeAsync()).Failure;
+        if (failure is FailedKeysExhausted exhausted)
+        {
+            RateLimitHeaders.Set(Response.Headers, failures.Status(ApiClient.AddressOf(Context)));
+            await ApiRateLimitPolicy.WriteRefusalAsync(Context, exhausted.Refusal);
+            return;
+        }
+        var detail = failure?.Message ?? $"Send an API key as 'Authorization: Bearer <key>' or '{HeaderName}: <key>'. Workspace owners and admins create keys under API keys.";
         Response.Headers.WWWAuthenticate = failure is null
             ? "Bearer realm=\"api\""
-            : $"Bearer realm=\"api\", error=\"invalid_token\", error_description=\"{failure}\"";
+            : $"Bearer realm=\"api\", error=\"invalid_token\", error_description=\"{failure.Message}\"";
         await ApiProblems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "An API key is required.", detail);
     }
 
@@ -71,4 +98,10 @@ public sealed class ApiKeyAuthentication(
         var header = request.Headers[HeaderName].ToString();
         return header.Length > 0 ? header.Trim() : null;
     }
+}
+
+/// <summary>The key handler's failure when the address has used up its refused keys: the challenge answers it with 429.</summary>
+internal sealed class FailedKeysExhausted(Refusal refusal) : Exception("Too many refused API keys from this address.")
+{
+    public Refusal Refusal { get; } = refusal;
 }

@@ -27,6 +27,9 @@ public sealed class ApiKeyDirectory
 
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a public id found in the database stays <see cref="Recognises">recognised</see> after its last lookup.</summary>
+    public static readonly TimeSpan RecognisedFor = TimeSpan.FromMinutes(10);
+
     /// <summary>What authenticating a key needs, including its creator's current role in the key's tenant (null: gone).</summary>
     public sealed record KnownKey(Guid Id, string Name, string PublicId, string SecretHash, IReadOnlyList<string> Scopes, DateTime? ExpiresAtUtc,
         bool Revoked, Guid CreatedByUserId, TenantRole? CreatorRole, CurrentTenant Tenant);
@@ -55,10 +58,19 @@ public sealed class ApiKeyDirectory
         known = new KnownKey(k.Id, k.Name, k.PublicId, k.SecretHash, k.ScopeList, k.ExpiresAtUtc, k.RevokedAtUtc is not null,
             k.CreatedByUserId, creatorRole, CurrentTenant.Of(row.Tenant));
         cache.Set(cacheKey, known, Lifetime);
+        cache.Set(RecognisedKey(publicId), true, RecognisedFor);
         // Checked after setting, so a Forget that ran at any point since the read takes the entry out again.
         if ((generations.GetValueOrDefault(publicId), Interlocked.Read(ref everything)) != generation) cache.Remove(cacheKey);
         return known;
     }
+
+    /// <summary>
+    /// Whether a key with this public id was found on this instance lately (within <see cref="RecognisedFor"/>), whatever it
+    /// said. An address that has used up its refused keys may still have these looked up (each at most once per
+    /// <see cref="Lifetime"/> unless forgotten sooner), but not ids no one has shown to exist. Existence is all it says,
+    /// so <see cref="Forget"/> and <see cref="ForgetAll"/> leave it.
+    /// </summary>
+    public bool Recognises(string publicId) => cache.TryGetValue(Key(publicId), out _) || cache.TryGetValue(RecognisedKey(publicId), out _);
 
     public void Forget(string publicId)
     {
@@ -70,4 +82,6 @@ public sealed class ApiKeyDirectory
     public void ForgetAll() => Interlocked.Increment(ref everything);
 
     private string Key(string publicId) => $"api-key:{Interlocked.Read(ref everything)}:{publicId}";
+
+    private static string RecognisedKey(string publicId) => $"api-key-recognised:{publicId}";
 }

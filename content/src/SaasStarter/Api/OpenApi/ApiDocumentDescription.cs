@@ -101,7 +101,7 @@ internal sealed class ApiDocumentDescription : IOpenApiDocumentTransformer
             "The body is not `application/json`.",
             new ProblemExample(415, "Unsupported Media Type", null));
         components.Responses[Responses.TooManyRequests] = Problem(document, ProblemSchema,
-            "The key or its workspace sent too many requests: wait `Retry-After` seconds, then retry.",
+            "The key or its workspace sent too many requests, or this address too many refused keys: wait `Retry-After` seconds, then retry.",
             new ProblemExample(429, "Too many requests.", null),
             (Headers.RetryAfter, new OpenApiHeaderReference(Headers.RetryAfter, document)));
     }
@@ -179,7 +179,8 @@ internal sealed class ApiDocumentDescription : IOpenApiDocumentTransformer
 
         ## Limits
         Requests are rate limited per key and per workspace: `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`
-        say where a key stands, and 429 comes with `Retry-After`. Bodies must be JSON (else 415) and small (else 413).
+        say where a key stands, and 429 comes with `Retry-After`. Refused keys are limited per client address: after a few,
+        that address's keys get 429 too, except keys already in use. Bodies must be JSON (else 415) and small (else 413).
 
         ## Safe retries and concurrent edits
         `POST` takes an `Idempotency-Key` header: repeating a request with the same key and body within 24 hours returns

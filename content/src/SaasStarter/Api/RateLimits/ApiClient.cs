@@ -22,9 +22,18 @@ public abstract record ApiClient
     {
         var result = await http.AuthenticateAsync(ApiKeyAuthentication.SchemeName);
         if (result.Succeeded && KeyOf(result.Principal) is { } key) return key;
+        return new Anonymous(AddressOf(http));
+    }
+
+    /// <summary>
+    /// The client's IP address as the buckets per address count it: the connection's, which the forwarded-headers
+    /// middleware has already replaced with the proxy's <c>X-Forwarded-For</c> when <c>ForwardedHeaders:Enabled</c>.
+    /// </summary>
+    public static string AddressOf(HttpContext http)
+    {
         var address = http.Connection.RemoteIpAddress;
         if (address is { IsIPv4MappedToIPv6: true }) address = address.MapToIPv4();
-        return new Anonymous(address?.ToString() ?? "unknown");
+        return address?.ToString() ?? "unknown";
     }
 
     private static Key? KeyOf(ClaimsPrincipal? principal) =>

@@ -6,13 +6,19 @@ namespace SaasStarter.Api.RateLimits;
 /// <summary>
 /// The API's limits, read and checked once at start-up. <c>Api:RateLimits:PerKey</c> and <c>Api:RateLimits:PerTenant</c>
 /// are the token buckets of each API key and of each workspace (all its keys together); <c>Api:RateLimits:Anonymous</c> the
-/// bucket of each client IP address calling without a valid key; <c>Api:MaxRequestBodyBytes</c> the largest request body.
+/// bucket of each client IP address calling without a valid key; <c>Api:RateLimits:FailedKeys</c> the bucket of each client
+/// IP address for presented keys that were refused (<see cref="FailedKeyLimiter"/>); <c>Api:MaxRequestBodyBytes</c> the
+/// largest request body.
 /// </summary>
-public sealed record ApiLimitSettings(RateLimit PerKey, RateLimit PerTenant, RateLimit Anonymous, long MaxRequestBodyBytes)
+public sealed record ApiLimitSettings(RateLimit PerKey, RateLimit PerTenant, RateLimit Anonymous, RateLimit FailedKeys, long MaxRequestBodyBytes)
 {
     public static readonly RateLimit DefaultPerKey = new(PermitsPerMinute: 600, Burst: 100);
     public static readonly RateLimit DefaultPerTenant = new(PermitsPerMinute: 1200, Burst: 200);
     public static readonly RateLimit DefaultAnonymous = new(PermitsPerMinute: 60, Burst: 30);
+
+    // A person fixing a pasted key gets a few tries at once, then one every 6 seconds; a guesser gets nowhere.
+    public static readonly RateLimit DefaultFailedKeys = new(PermitsPerMinute: 10, Burst: 5);
+
     public const long DefaultMaxRequestBodyBytes = 64 * 1024;
 
     private const long MaxBodyBytes = 1024L * 1024 * 1024;
@@ -21,6 +27,7 @@ public sealed record ApiLimitSettings(RateLimit PerKey, RateLimit PerTenant, Rat
         RateLimit.Read(config, "Api:RateLimits:PerKey", DefaultPerKey),
         RateLimit.Read(config, "Api:RateLimits:PerTenant", DefaultPerTenant),
         RateLimit.Read(config, "Api:RateLimits:Anonymous", DefaultAnonymous),
+        RateLimit.Read(config, "Api:RateLimits:FailedKeys", DefaultFailedKeys),
         ReadWhole(config, "Api:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes, MaxBodyBytes));
 
     /// <summary>The whole number at <paramref name="key"/> from 1 to <paramref name="max"/>, or the default when unset.</summary>

@@ -15,6 +15,7 @@ public static class ApiLimitsModule
         // Plans replace this with their own (a later registration wins).
         builder.Services.AddSingleton<IApiRateLimits, ConfiguredApiRateLimits>();
         builder.Services.AddSingleton<ApiRateLimiter>();
+        builder.Services.AddSingleton<FailedKeyLimiter>();
         builder.Services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -25,7 +26,8 @@ public static class ApiLimitsModule
 
     /// <summary>
     /// The limits' middleware. MapApi adds it where it stands in Program, after authentication and authorization: an API
-    /// endpoint that needs a key has been given one by then (a missing or wrong key was answered 401 and spent nothing),
+    /// endpoint that needs a key has been given one by then (a missing or wrong key was answered 401 and spent nothing here;
+    /// a wrong key spent one of its address's refusals, <see cref="FailedKeyLimiter"/>),
     /// so the caller is the key's cached result. Only endpoints of the API group are touched.
     /// </summary>
     public static WebApplication UseApiLimits(this WebApplication app)

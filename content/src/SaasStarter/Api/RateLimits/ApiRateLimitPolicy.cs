@@ -27,17 +27,21 @@ public sealed class ApiRateLimitPolicy(ApiRateLimiter limiter) : IRateLimiterPol
         return RateLimitPartition.Get(client, c => new ClientLimiter(limiter, c));
     }
 
-    private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    private static ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken) =>
+        WriteRefusalAsync(context.HttpContext, context.Lease);
+
+    /// <summary>The 429 problem with <c>Retry-After</c> for a refused <paramref name="lease"/>, naming the empty bucket.</summary>
+    public static async ValueTask WriteRefusalAsync(HttpContext http, RateLimitLease lease)
     {
-        var http = context.HttpContext;
-        var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
+        var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var who = (context.Lease as Refusal)?.EmptyBucket switch
+        var who = (lease as Refusal)?.EmptyBucket switch
         {
             Refusal.Bucket.Key => "This API key has used up its requests",
             Refusal.Bucket.Tenant => "The workspace's API keys together have used up their requests",
             Refusal.Bucket.Address => "Calls without a valid API key from this address have used up their requests",
+            Refusal.Bucket.FailedKeys => "Requests with a refused API key from this address have used up their attempts",
             _ => "Too many requests were made",
         };
         await ApiProblems.WriteAsync(http, StatusCodes.Status429TooManyRequests, "Too many requests.",

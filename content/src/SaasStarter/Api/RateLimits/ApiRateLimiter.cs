@@ -104,7 +104,11 @@ public sealed record RateLimitStatus(int Limit, long Remaining, int ResetSeconds
 /// <summary>A request refused for lack of tokens: which bucket was empty, and how long until it holds one again.</summary>
 public sealed class Refusal(Refusal.Bucket bucket, TimeSpan retryAfter) : RateLimitLease
 {
-    public enum Bucket { Key, Tenant, Address }
+    /// <summary>
+    /// The bucket that was empty; <see cref="FailedKeys"/> is <see cref="FailedKeyLimiter"/>'s, whose refusals come from
+    /// the key handler rather than from the rate-limiting middleware.
+    /// </summary>
+    public enum Bucket { Key, Tenant, Address, FailedKeys }
 
     public Bucket EmptyBucket { get; } = bucket;
 

@@ -16,11 +16,14 @@ public static class RateLimitHeaders
     internal static void AddOnStarting(HttpContext http, ApiRateLimiter limiter, ApiClient client) =>
         http.Response.OnStarting(() =>
         {
-            var status = limiter.Status(client);
-            var headers = http.Response.Headers;
-            headers[Limit] = status.Limit.ToString(CultureInfo.InvariantCulture);
-            headers[Remaining] = status.Remaining.ToString(CultureInfo.InvariantCulture);
-            headers[Reset] = status.ResetSeconds.ToString(CultureInfo.InvariantCulture);
+            Set(http.Response.Headers, limiter.Status(client));
             return Task.CompletedTask;
         });
+
+    internal static void Set(IHeaderDictionary headers, RateLimitStatus status)
+    {
+        headers[Limit] = status.Limit.ToString(CultureInfo.InvariantCulture);
+        headers[Remaining] = status.Remaining.ToString(CultureInfo.InvariantCulture);
+        headers[Reset] = status.ResetSeconds.ToString(CultureInfo.InvariantCulture);
+    }
 }
