@@ -27,6 +27,9 @@ public sealed class SqlCommandLog : DbCommandInterceptor
             else services.ConfigureDbContext<SqliteAppDbContext>(o => o.AddInterceptors(this));
         }));
 
+    /// <summary>Every command so far.</summary>
+    public int Count => commands.Count;
+
     /// <summary>The commands so far that carry <paramref name="value"/> as a parameter.</summary>
     public int CountWithParameter(string value) => commands.Count(c => c.Values.Contains(value, StringComparer.Ordinal));
 

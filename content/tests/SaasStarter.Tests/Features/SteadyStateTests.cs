@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.FeatureManagement;
+using SaasStarter.Features;
+using SaasStarter.Tenancy;
+using SaasStarter.Tests.Infrastructure;
+using SaasStarter.Tests.Members;
+
+namespace SaasStarter.Tests.Features;
+
+/// <summary>
+/// Flag checks cost no query once a workspace's overrides are cached (the default 30 s), and a change made on an
+/// instance counts on that instance's next request.
+/// </summary>
+public abstract class SteadyStateTests(AppFactory factory)
+{
+
+    [ProviderFact]
+    public async Task Checking_every_flag_a_hundred_times_sends_no_query_once_warm()
+    {
+        var world = await MemberWorld.FoundAsync(factory);
+        var log = new SqlCommandLog();
+        var app = log.Attach(factory);
+        await EnabledAsync(app, world.Tenant, FeatureNames.ProjectBoard); // loads the workspace's overrides once
+
+        var before = log.Count;
+        for (var i = 0; i < 100; i++)
+        {
+            foreach (var flag in FeatureNames.All) await EnabledAsync(app, world.Tenant, flag);
+        }
+
+        Assert.Equal(before, log.Count);
+    }
+
+    [ProviderFact]
+    public async Task A_switch_counts_on_the_next_request_of_the_same_instance()
+    {
+        var world = await MemberWorld.FoundAsync(factory);
+        Assert.False(await EnabledAsync(factory, world.Tenant, FeatureNames.ProjectBoard));
+
+        await InWorkspaceAsync(factory, world.Tenant, sp => sp.GetRequiredService<FeatureSwitches>().SetOwnerAsync(FeatureNames.ProjectBoard, true));
+        Assert.True(await EnabledAsync(factory, world.Tenant, FeatureNames.ProjectBoard));
+
+        await factory.WithScopeAsync(sp => sp.GetRequiredService<FeatureSwitches>().SetOperatorAsync(world.Tenant.Id, FeatureNames.ProjectBoard, false));
+        Assert.False(await EnabledAsync(factory, world.Tenant, FeatureNames.ProjectBoard));
+    }
+
+    internal static Task<bool> EnabledAsync(WebApplicationFactory<Program> app, CurrentTenant workspace, string flag) =>
+        InWorkspaceAsync(app, workspace, sp => sp.GetRequiredService<IFeatureManager>().IsEnabledAsync(flag));
+
+    internal static async Task<T> InWorkspaceAsync<T>(WebApplicationFactory<Program> app, CurrentTenant workspace, Func<IServiceProvider, Task<T>> act)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Enter(workspace, TenantRole.Owner);
+        return await act(scope.ServiceProvider);
+    }
+
+    public sealed class OnSqlite(SqliteAppFactory factory) : SteadyStateTests(factory), IClassFixture<SqliteAppFactory>;
+
+    public sealed class OnPostgres(PostgresAppFactory factory) : SteadyStateTests(factory), IClassFixture<PostgresAppFactory>;
+}
