@@ -113,7 +113,6 @@ public sealed class PublishedApp : IAsyncDisposable
             $"{path} did not answer 200 within {timeout.TotalSeconds:0}s (last: {last}).\n{OutputTail()}");
     }
 
-    /// <summary>VmRSS from /proc: what the process really holds in memory, in KiB (null off Linux).</summary>
     /// <summary>VmRSS of the process and its children (runuser forks the app rather than becoming it).</summary>
     public long? ResidentKilobytes() => TreeRss(_process.Id);
 
