@@ -95,6 +95,12 @@ internal sealed class BrowserRun : IAsyncDisposable
         await page.WaitForLoadStateAsync(LoadState.Load);
         Assert.True((await App.FindUserAsync(email))!.EmailConfirmed, "The outbox link did not confirm the account: " + await page.InnerTextAsync("body"));
 
+        await SignInAsync(page, email);
+    }
+
+    /// <summary>Signs <paramref name="email"/> in (password <see cref="AccountFlows.GoodPassword"/>) on the sign-in page.</summary>
+    public async Task SignInAsync(IPage page, string email)
+    {
         await GotoOkAsync(page, AccountFlows.LoginPath);
         await page.Locator("[name='Input.Email']").FillAsync(email);
         await page.Locator("[name='Input.Password']").FillAsync(AccountFlows.GoodPassword);

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using SaasStarter.Tenancy;
+using SaasStarter.Tests.Features;
 using SaasStarter.Tests.Infrastructure;
 
 namespace SaasStarter.Tests.Tenancy;
@@ -183,6 +184,8 @@ public abstract class RouteIsolationTests(AppFactory factory, ITestOutputHelper 
         Assert.True(WebSession.IsRedirect(created.StatusCode), $"/tenants/new answered {(int)created.StatusCode}");
         var tenant = await factory.Services.GetRequiredService<TenantDirectory>().FindAsync(slug);
         Assert.NotNull(tenant);
+        // Every feature flag is on in the enterprise plan: the pages gated by one are there, so the control can reach them.
+        await factory.OnPlanAsync(tenant, "enterprise");
         return new(tenant, email, session);
     }
 

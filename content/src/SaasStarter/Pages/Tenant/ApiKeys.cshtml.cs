@@ -2,15 +2,21 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.FeatureManagement.Mvc;
 using SaasStarter.Accounts;
 using SaasStarter.ApiKeys;
+using SaasStarter.Features;
 using SaasStarter.Members;
 using SaasStarter.Pages.Shared;
 using SaasStarter.Tenancy;
 
 namespace SaasStarter.Pages.Tenant;
 
-/// <summary>The tenant's API keys (apikeys.manage): create one (its secret is shown once, on the response), revoke.</summary>
+/// <summary>
+/// The tenant's API keys (apikeys.manage): create one (its secret is shown once, on the response), revoke. Not there (404)
+/// where the operator has switched the Api flag off for the workspace.
+/// </summary>
+[FeatureGate(FeatureNames.Api, Order = FeatureGates.Order)]
 [RequirePermission(Permissions.ApiKeysManage)]
 public sealed class ApiKeysModel(ApiKeyIssuer issuer, ITenantContext tenant, UserManager<AppUser> users) : PageModel
 {
