@@ -1,5 +1,7 @@
 using SaasStarter.Api.OpenApi;
 using SaasStarter.Api.RateLimits;
+using SaasStarter.Features;
+using SaasStarter.Features.Api;
 
 namespace SaasStarter.Api;
 
@@ -10,8 +12,9 @@ public static class ApiModule
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
-            // No endpoint matched (an endpoint's own 404 keeps its own detail).
-            if (context.ProblemDetails.Status == StatusCodes.Status404NotFound && context.HttpContext.GetEndpoint() is null)
+            // No endpoint matched, or the one that did is behind a feature that is off (an endpoint's own 404 keeps its own detail).
+            if (context.ProblemDetails.Status == StatusCodes.Status404NotFound
+                && (context.HttpContext.GetEndpoint() is null || FeatureGateFilter.WasHidden(context.HttpContext)))
             {
                 var request = context.HttpContext.Request;
                 context.ProblemDetails.Detail ??= $"No API endpoint answers {request.Method} {request.Path}.";
@@ -38,6 +41,7 @@ public static class ApiModule
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddApiDocument();
         builder.Services.AddApiModule<ServerInfoApi>();
+        builder.Services.AddApiModule<FeaturesApi>();
         builder.AddApiLimits();
         return builder;
     }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using SaasStarter.Api;
+using SaasStarter.Features;
 using SaasStarter.Tenancy;
 
 namespace SaasStarter.ApiKeys;
@@ -24,7 +25,10 @@ public static class ApiKeysModule
         return builder;
     }
 
-    /// <summary>Endpoints of the group need a valid key of an active tenant.</summary>
+    /// <summary>
+    /// Endpoints of the group need a valid key of an active tenant whose <see cref="FeatureNames.Api"/> flag is on; with
+    /// it off they answer 404, as an address nothing answers (after the key is checked: the flag is the key's workspace's).
+    /// </summary>
     public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
     {
         builder.RequireAuthorization(Policy);
@@ -39,6 +43,7 @@ public static class ApiKeysModule
             }
             return await next(context);
         });
+        builder.RequireFeature(FeatureNames.Api);
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using SaasStarter.Api;
 using SaasStarter.Api.OpenApi;
+using SaasStarter.Plans;
 using SaasStarter.Tenancy;
 
 namespace SaasStarter.ApiKeys;
@@ -9,15 +10,15 @@ internal sealed class TenantApi : IApiModule
 {
     public sealed record TenantDto(Guid Id, string Name, string Slug, string Plan) : IApiExample<TenantDto>
     {
-        public static TenantDto Example => new(Guid.Parse("01980a3c-5b7e-7d2a-9c41-3f6e2b8d9a10"), "Acme Inc.", "acme", "default");
+        public static TenantDto Example => new(Guid.Parse("01980a3c-5b7e-7d2a-9c41-3f6e2b8d9a10"), "Acme Inc.", "acme", "pro");
     }
 
     public void MapEndpoints(RouteGroupBuilder v1) =>
-        v1.MapGet("/tenant", (ITenantContext context) =>
+        v1.MapGet("/tenant", (ITenantContext context, PlanCatalog plans) =>
             {
                 var tenant = context.Tenant!;
-                // Plans arrive with the feature-flags module; until then every workspace is on the one plan.
-                return TypedResults.Ok(new TenantDto(tenant.Id, tenant.Name, tenant.Slug, "default"));
+                // A workspace with no plan of its own (or one since removed from configuration) is on the default plan.
+                return TypedResults.Ok(new TenantDto(tenant.Id, tenant.Name, tenant.Slug, plans.Of(tenant.PlanId).Id));
             })
             .RequireApiKey()
             .WithName("GetTenant")
