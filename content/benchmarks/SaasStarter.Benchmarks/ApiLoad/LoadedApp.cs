@@ -53,6 +53,8 @@ internal sealed class LoadedApp : IAsyncDisposable
             ["Api__RateLimits__PerKey__Burst"] = "1000000",
             ["Api__RateLimits__PerTenant__PermitsPerMinute"] = "1000000",
             ["Api__RateLimits__PerTenant__Burst"] = "1000000",
+            // The measured workspace is on the default plan (Free), whose own rate would cap the buckets.
+            ["Plans__Catalog__0__Limits__ApiRequestsPerMinute"] = "1000000",
             // No mail server to deliver to.
             ["Email__Smtp__Host"] = "",
         };

@@ -15,6 +15,9 @@ public sealed record Outcome(string? Problem, OutcomeKind Kind = OutcomeKind.Ref
 
     /// <summary>An input was not acceptable; <paramref name="field"/> names it as the API's request does.</summary>
     public static Outcome Invalid(string field, string problem) => new(problem, OutcomeKind.Invalid, field);
+
+    /// <summary>The workspace's plan allows no more (<see cref="Plans.PlanLimitGuard"/>'s words).</summary>
+    public static Outcome OverPlanLimit(string problem) => new(problem, OutcomeKind.PlanLimit);
 }
 
 public enum OutcomeKind
@@ -23,4 +26,7 @@ public enum OutcomeKind
     Refused,
     NotFound,
     Invalid,
+
+    /// <summary>One more would go past a limit of the workspace's plan.</summary>
+    PlanLimit,
 }

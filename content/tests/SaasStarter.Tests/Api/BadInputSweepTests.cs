@@ -71,7 +71,9 @@ public abstract class BadInputSweepTests
         this.factory = factory
             .WithSetting("Api:RateLimits:PerKey:PermitsPerMinute", Many).WithSetting("Api:RateLimits:PerKey:Burst", Many)
             .WithSetting("Api:RateLimits:PerTenant:PermitsPerMinute", Many).WithSetting("Api:RateLimits:PerTenant:Burst", Many)
-            .WithSetting("Api:RateLimits:Anonymous:PermitsPerMinute", Many).WithSetting("Api:RateLimits:Anonymous:Burst", Many);
+            .WithSetting("Api:RateLimits:Anonymous:PermitsPerMinute", Many).WithSetting("Api:RateLimits:Anonymous:Burst", Many)
+            // The plan's rate caps the buckets too: Enterprise (3000 a minute, no member or project limit) rather than Free's 120.
+            .WithSetting("Plans:Default", "enterprise");
         this.output = output;
     }
 

@@ -192,7 +192,7 @@ public abstract class RateLimitTests(AppFactory factory)
     {
         private static readonly TenantRateLimits Configured = new(new RateLimit(1, KeyBurst), new RateLimit(1, TenantBurst));
 
-        public TenantRateLimits For(Guid tenant) => tenant == tenantId ? plan : Configured;
+        public TenantRateLimits For(Guid tenant, string? planId) => tenant == tenantId ? plan : Configured;
     }
 
     private async Task<HttpResponseMessage> GetTenantAsync(string key)
@@ -229,6 +229,8 @@ public abstract class RateLimitTests(AppFactory factory)
     public sealed class TinyLimits<TFactory> : IAsyncLifetime where TFactory : AppFactory, new()
     {
         public AppFactory Factory { get; } = new TFactory()
+            // These test the configured buckets: the default plan (Free) leaves the rate to them (Plans/ tests the plans' rates).
+            .WithSetting("Plans:Catalog:0:Limits:ApiRequestsPerMinute", "")
             .WithSetting("Api:RateLimits:PerKey:PermitsPerMinute", "1")
             .WithSetting("Api:RateLimits:PerKey:Burst", KeyBurst.ToString(CultureInfo.InvariantCulture))
             .WithSetting("Api:RateLimits:PerTenant:PermitsPerMinute", "1")

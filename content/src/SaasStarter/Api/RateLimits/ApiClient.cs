@@ -1,13 +1,18 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using SaasStarter.ApiKeys;
+using SaasStarter.Tenancy;
 
 namespace SaasStarter.Api.RateLimits;
 
 /// <summary>Whom a request to the API counts against: a valid API key (and through it its workspace), or else its IP address.</summary>
 public abstract record ApiClient
 {
-    public sealed record Key(Guid KeyId, Guid TenantId) : ApiClient;
+    /// <summary>
+    /// A key, its workspace and the workspace's plan (null: the default plan), which sets the size of its buckets. The
+    /// plan is part of who the caller is, so a workspace moved to another plan counts in new buckets of the new size.
+    /// </summary>
+    public sealed record Key(Guid KeyId, Guid TenantId, string? PlanId = null) : ApiClient;
 
     public sealed record Anonymous(string Address) : ApiClient;
 
@@ -21,7 +26,12 @@ public abstract record ApiClient
     public static async Task<ApiClient> IdentifyAsync(HttpContext http)
     {
         var result = await http.AuthenticateAsync(ApiKeyAuthentication.SchemeName);
-        if (result.Succeeded && KeyOf(result.Principal) is { } key) return key;
+        if (result.Succeeded && KeyOf(result.Principal) is { } key)
+        {
+            // The plan as the key's cached copy of its workspace has it (no query): the handler entered that workspace.
+            var workspace = http.RequestServices.GetRequiredService<ITenantContext>().Tenant;
+            return workspace?.Id == key.TenantId ? key with { PlanId = workspace.PlanId } : key;
+        }
         return new Anonymous(AddressOf(http));
     }
 

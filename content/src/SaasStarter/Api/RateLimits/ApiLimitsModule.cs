@@ -12,8 +12,8 @@ public static class ApiLimitsModule
     {
         var settings = ApiLimitSettings.Read(builder.Configuration);
         builder.Services.AddSingleton(settings);
-        // Plans replace this with their own (a later registration wins).
-        builder.Services.AddSingleton<IApiRateLimits, ConfiguredApiRateLimits>();
+        // Each workspace's rates from its plan (PlanCatalog comes with the features, registered later in Program).
+        builder.Services.AddSingleton<IApiRateLimits, PlanApiRateLimits>();
         builder.Services.AddSingleton<ApiRateLimiter>();
         builder.Services.AddSingleton<FailedKeyLimiter>();
         builder.Services.AddRateLimiter(options =>

@@ -20,10 +20,12 @@ public sealed class ApiRateLimiter : IAsyncDisposable
     {
         this.limits = limits;
         anonymous = settings.Anonymous;
-        perKey = PartitionedRateLimiter.Create<ApiClient.Key, Guid>(key =>
-            RateLimitPartition.GetTokenBucketLimiter(key.KeyId, _ => limits.For(key.TenantId).PerKey.BucketOptions()));
-        perTenant = PartitionedRateLimiter.Create<ApiClient.Key, Guid>(key =>
-            RateLimitPartition.GetTokenBucketLimiter(key.TenantId, _ => limits.For(key.TenantId).PerTenant.BucketOptions()));
+        // Keyed by the plan too: a bucket keeps the options it was made with, so a workspace on a new plan needs new buckets
+        // (they start full; the old ones are dropped once idle).
+        perKey = PartitionedRateLimiter.Create<ApiClient.Key, (Guid, string?)>(key =>
+            RateLimitPartition.GetTokenBucketLimiter((key.KeyId, key.PlanId), _ => LimitsOf(key).PerKey.BucketOptions()));
+        perTenant = PartitionedRateLimiter.Create<ApiClient.Key, (Guid, string?)>(key =>
+            RateLimitPartition.GetTokenBucketLimiter((key.TenantId, key.PlanId), _ => LimitsOf(key).PerTenant.BucketOptions()));
         perAddress = PartitionedRateLimiter.Create<ApiClient.Anonymous, string>(caller =>
             RateLimitPartition.GetTokenBucketLimiter(caller.Address, _ => anonymous.BucketOptions()), StringComparer.Ordinal);
     }
@@ -44,7 +46,7 @@ public sealed class ApiRateLimiter : IAsyncDisposable
     {
         if (perTenant.GetStatistics(key)?.CurrentAvailablePermits < permits)
         {
-            return new Refusal(Refusal.Bucket.Tenant, limits.For(key.TenantId).PerTenant.Period);
+            return new Refusal(Refusal.Bucket.Tenant, LimitsOf(key).PerTenant.Period);
         }
         var fromKey = perKey.AttemptAcquire(key, permits);
         if (!fromKey.IsAcquired) return Checked(fromKey, Refusal.Bucket.Key);
@@ -74,7 +76,7 @@ public sealed class ApiRateLimiter : IAsyncDisposable
         switch (client)
         {
             case ApiClient.Key key:
-                var tenantLimits = limits.For(key.TenantId);
+                var tenantLimits = LimitsOf(key);
                 return [RateLimitStatus.Of(tenantLimits.PerKey, perKey.GetStatistics(key)), RateLimitStatus.Of(tenantLimits.PerTenant, perTenant.GetStatistics(key))];
             case ApiClient.Anonymous caller:
                 return [RateLimitStatus.Of(anonymous, perAddress.GetStatistics(caller))];
@@ -82,6 +84,8 @@ public sealed class ApiRateLimiter : IAsyncDisposable
                 throw new ArgumentOutOfRangeException(nameof(client));
         }
     }
+
+    private TenantRateLimits LimitsOf(ApiClient.Key key) => limits.For(key.TenantId, key.PlanId);
 
     public async ValueTask DisposeAsync()
     {

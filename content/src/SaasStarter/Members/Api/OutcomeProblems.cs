@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using SaasStarter.Plans;
 
 namespace SaasStarter.Members.Api;
 
 /// <summary>
 /// A refused <see cref="Outcome"/> of the members services as the API's problem: the service's own words as the
-/// detail, 404 when the thing is not there (or is another tenant's), 409 for a refusal by the rules. Problems go
-/// through the app's ProblemDetails service, which adds the traceId and the problem+json content type.
+/// detail, 404 when the thing is not there (or is another tenant's), 403 plan-limit when the plan allows no more, 409
+/// for a refusal by the rules. Problems go through the app's ProblemDetails service, which adds the traceId and the
+/// problem+json content type.
 /// </summary>
 internal static class OutcomeProblems
 {
@@ -13,6 +15,7 @@ internal static class OutcomeProblems
     {
         OutcomeKind.NotFound => TypedResults.Problem(outcome.Problem, statusCode: StatusCodes.Status404NotFound, title: "Not found."),
         OutcomeKind.Invalid => TypedResults.Problem(outcome.Problem, statusCode: StatusCodes.Status400BadRequest, title: "The request is not valid."),
+        OutcomeKind.PlanLimit => PlanLimitGuard.Problem(outcome.Problem!),
         _ => TypedResults.Problem(outcome.Problem, statusCode: StatusCodes.Status409Conflict, title: "The change was refused."),
     };
 

@@ -2,8 +2,10 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using SaasStarter.Accounts;
+using SaasStarter.Accounts.Email;
 using SaasStarter.Audit;
 using SaasStarter.Data;
+using SaasStarter.Plans;
 using SaasStarter.Tenancy;
 
 namespace SaasStarter.Members.Invitations;
@@ -11,11 +13,12 @@ namespace SaasStarter.Members.Invitations;
 /// <summary>
 /// Inviting people into the current tenant, resending and revoking invitations: the tenant side of invitations
 /// (accepting is <see cref="InvitationAcceptance"/>). Everything here runs inside the tenant's query filter, so an
-/// invitation of another tenant is "no longer there".
+/// invitation of another tenant is "no longer there". A waiting invitation holds a seat of the plan's Members limit,
+/// so inviting (and reviving an expired invitation) checks it, under the workspace's <see cref="LimitLock"/>.
 /// </summary>
 public sealed class TenantInvitations(
     AppDbContext db, ITenantContext tenant, AuditLog audit, InvitationEmail email, InvitationSettings settings,
-    UserManager<AppUser> users)
+    UserManager<AppUser> users, PlanLimitGuard limits, OutboxSignal outbox)
 {
     private const string Gone = "That invitation is no longer open.";
     private static readonly EmailAddressAttribute EmailShape = new();
@@ -43,6 +46,9 @@ public sealed class TenantInvitations(
         if (EmailProblem(address) is { } problem) return new(Outcome.Invalid("email", problem), null);
         address = address!.Trim();
         var normalized = users.NormalizeEmail(address);
+
+        // From the first count to the last write: two invitations at once cannot both take the last seat.
+        await using var held = await LimitLock.TakeAsync(db, tenant.Tenant!.Id);
         var isMember = await db.Memberships.Join(db.Users, m => m.UserId, u => u.Id, (m, u) => u.NormalizedEmail)
             .AnyAsync(e => e == normalized);
         if (isMember) return new(new Outcome($"{address} is already a member of this workspace."), null);
@@ -53,6 +59,8 @@ public sealed class TenantInvitations(
         {
             return new(new Outcome($"{address} already has an open invitation; resend it from the list if it went astray."), null);
         }
+        // After the checks that name the address (more useful to hear), before anything is written.
+        if (await limits.RefuseSeatAsync() is { } full) return new(Outcome.OverPlanLimit(full), null);
         if (waiting is not null)
         {
             // An expired one makes way: at most one waiting invitation per address (a unique index holds that).
@@ -79,20 +87,29 @@ public sealed class TenantInvitations(
         }
         catch (DbUpdateException)
         {
-            // Most likely another invitation for this address was saved a moment ago (two admins at once).
+            // Most likely another invitation for this address was saved a moment ago (two admins at once). PostgreSQL
+            // takes nothing more in a transaction with a failed statement: roll it back before looking.
+            await held.RollbackAsync();
             db.ChangeTracker.Clear();
             if (!await Waiting().AnyAsync(i => i.NormalizedEmail == normalized)) throw;
             return new(new Outcome($"{address} already has an open invitation."), null);
         }
+        await CommitAsync(held);
         return new(Outcome.Done, invitation);
     }
 
     /// <summary>A new link (the old one stops working) valid for the full period again.</summary>
     public async Task<Outcome> ResendAsync(Guid actorId, Guid invitationId)
     {
+        await using var held = await LimitLock.TakeAsync(db, tenant.Tenant!.Id);
         var invitation = await Waiting().SingleOrDefaultAsync(i => i.Id == invitationId);
         if (invitation is null) return Outcome.Missing(Gone);
         if (Refusal(invitation.Role) is { } refused) return refused;
+        // An open invitation keeps the seat it holds; an expired one gave it up, and sending it again takes one.
+        if (invitation.StateAt(DateTime.UtcNow) != InvitationState.Open && await limits.RefuseSeatAsync() is { } full)
+        {
+            return Outcome.OverPlanLimit(full);
+        }
         var token = InvitationToken.New();
         invitation.TokenHash = InvitationToken.Hash(token);
         invitation.ExpiresAtUtc = DateTime.UtcNow + settings.ValidFor;
@@ -101,6 +118,7 @@ public sealed class TenantInvitations(
         var actorEmail = await EmailOfAsync(actorId);
         audit.Add(AuditActions.InvitationResent, invitation.Email, new { role = invitation.Role.ToString() }, actorId, actorEmail);
         await email.SendAsync(invitation, token, tenant.Tenant!, actorEmail);
+        await CommitAsync(held);
         return Outcome.Done;
     }
 
@@ -126,6 +144,16 @@ public sealed class TenantInvitations(
         !Permissions.Grant(tenant.MemberRole, Permissions.MembersInvite) ? new Outcome("You cannot invite people here.")
         : role == TenantRole.Owner && tenant.MemberRole != TenantRole.Owner ? new Outcome("Only an owner can invite owners.")
         : null;
+
+    /// <summary>
+    /// Commits the invitation with its email. The outbox woke delivery when it saved the email, inside this transaction
+    /// and so possibly before delivery could see it: wake it again now that it can.
+    /// </summary>
+    private async Task CommitAsync(LimitLock held)
+    {
+        await held.CommitAsync();
+        outbox.Poke();
+    }
 
     private Task<string?> EmailOfAsync(Guid userId) =>
         db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleOrDefaultAsync();

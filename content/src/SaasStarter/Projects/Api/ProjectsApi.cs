@@ -7,6 +7,8 @@ using SaasStarter.ApiKeys;
 using SaasStarter.Audit;
 using SaasStarter.Data;
 using SaasStarter.Members;
+using SaasStarter.Plans;
+using SaasStarter.Tenancy;
 
 namespace SaasStarter.Projects.Api;
 
@@ -39,7 +41,8 @@ internal sealed class ProjectsApi : IApiModule
             .RequireScope(Permissions.ProjectsWrite)
             .WithIdempotency()
             .WithName("CreateProject")
-            .WithSummary("Creates a project; send Idempotency-Key to make retries safe.");
+            .WithSummary("Creates a project; send Idempotency-Key to make retries safe.")
+            .WithDescription($"Refused with 403 (type {PlanLimitGuard.ProblemType}) when the workspace has as many projects as its plan allows.");
 
         projects.MapPut("/{id:guid}", UpdateAsync)
             .RequireScope(Permissions.ProjectsWrite)
@@ -86,17 +89,23 @@ internal sealed class ProjectsApi : IApiModule
         return TypedResults.Ok(ProjectDto.From(project));
     }
 
-    private static async Task<Results<Created<ProjectDto>, ValidationProblem>> CreateAsync(
-        CreateProjectRequest request, AppDbContext db, AuditLog audit, LinkGenerator links, HttpContext http,
-        CancellationToken cancellationToken)
+    private static async Task<Results<Created<ProjectDto>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        CreateProjectRequest request, AppDbContext db, AuditLog audit, PlanLimitGuard limits, ITenantContext tenant,
+        LinkGenerator links, HttpContext http, CancellationToken cancellationToken)
     {
         if (RequestValidation.Problems(request) is { } errors) return TypedResults.ValidationProblem(errors);
+
+        // Counted and saved under the workspace's lock, so two creates at once cannot both take the last place. (A
+        // replayed Idempotency-Key never gets here: the filter answers it with the first response.)
+        await using var held = await LimitLock.TakeAsync(db, tenant.Tenant!.Id, cancellationToken);
+        if (await limits.RefuseProjectAsync(cancellationToken) is { } full) return PlanLimitGuard.Problem(full);
 
         var project = new Project { Name = "" };
         request.ToInput().ApplyTo(project);
         db.Projects.Add(project); // TenantId is stamped on save
         audit.Add(AuditActions.ProjectCreated, project.Name, new { id = project.Id });
         await db.SaveChangesAsync(cancellationToken);
+        await held.CommitAsync(cancellationToken);
 
         http.Response.Headers.ETag = VersionTags.For(project.Version);
         var location = links.GetPathByName(http, GetProjectName, new { id = project.Id }) ?? $"/api/v1/projects/{project.Id}";

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using SaasStarter.Data;
 using SaasStarter.Members;
+using SaasStarter.Plans;
 using SaasStarter.Projects;
 using SaasStarter.Tenancy;
 
@@ -13,7 +14,7 @@ namespace SaasStarter.Pages.Tenant.Projects;
 /// through the query filter, so it answers 404 like an id that never existed.
 /// </summary>
 [RequirePermission(Permissions.ProjectsRead)]
-public sealed class EditModel(AppDbContext db, ITenantContext tenant) : PageModel
+public sealed class EditModel(AppDbContext db, ITenantContext tenant, PlanLimitGuard limits) : PageModel
 {
     [BindProperty]
     public ProjectInput Input { get; set; } = new();
@@ -37,15 +38,29 @@ public sealed class EditModel(AppDbContext db, ITenantContext tenant) : PageMode
         Project = id is null ? null : await db.Projects.SingleOrDefaultAsync(p => p.Id == id);
         if (id is not null && Project is null) return NotFound();
         if (!ModelState.IsValid) return Page();
+        if (Project is null) return await CreateAsync();
 
-        if (Project is null)
-        {
-            Project = new Project { Name = Input.Name };
-            db.Projects.Add(Project); // TenantId is stamped on save
-        }
         Input.ApplyTo(Project);
         if (!await TrySaveAsync()) return Page();
         return Redirect($"/t/{Tenant.Slug}/projects/{Project.Id}");
+    }
+
+    /// <summary>A new project, if the plan has room: counted and saved under the workspace's lock (see <see cref="LimitLock"/>).</summary>
+    private async Task<IActionResult> CreateAsync()
+    {
+        await using var held = await LimitLock.TakeAsync(db, Tenant.Id);
+        if (await limits.RefuseProjectAsync() is { } full)
+        {
+            // On the form, with what was typed, so nothing is lost.
+            ModelState.AddModelError(string.Empty, full);
+            return Page();
+        }
+        var project = new Project { Name = Input.Name };
+        Input.ApplyTo(project);
+        db.Projects.Add(project); // TenantId is stamped on save
+        await db.SaveChangesAsync();
+        await held.CommitAsync();
+        return Redirect($"/t/{Tenant.Slug}/projects/{project.Id}");
     }
 
     public Task<IActionResult> OnPostArchiveAsync(Guid id) => SetStatusAsync(id, ProjectStatus.Archived);
