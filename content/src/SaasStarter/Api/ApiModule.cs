@@ -1,7 +1,6 @@
 using SaasStarter.Api.OpenApi;
 using SaasStarter.Api.RateLimits;
 using SaasStarter.Features;
-using SaasStarter.Features.Api;
 
 namespace SaasStarter.Api;
 
@@ -41,7 +40,6 @@ public static class ApiModule
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddApiDocument();
         builder.Services.AddApiModule<ServerInfoApi>();
-        builder.Services.AddApiModule<FeaturesApi>();
         builder.AddApiLimits();
         return builder;
     }

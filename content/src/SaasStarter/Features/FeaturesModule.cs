@@ -1,4 +1,6 @@
 using Microsoft.FeatureManagement;
+using SaasStarter.Api;
+using SaasStarter.Features.Api;
 using SaasStarter.Plans;
 
 namespace SaasStarter.Features;
@@ -19,6 +21,9 @@ public static class FeaturesModule
         builder.Services.AddSingleton<FeatureOverrideCache>();
         builder.Services.AddScoped<WorkspaceFeatures>();
         builder.Services.AddScoped<FeatureSwitches>();
+        // Flags and limits with the reason for each: the operator's page, and GET /api/v1/features for a workspace's own.
+        builder.Services.AddScoped<WorkspaceFeatureReport>();
+        builder.Services.AddApiModule<FeaturesApi>();
 
         // Registered before AddScopedFeatureManagement, which adds its own only where none is registered.
         builder.Services.AddSingleton(services => new ConfigurationFeatureDefinitionProvider(builder.Configuration)

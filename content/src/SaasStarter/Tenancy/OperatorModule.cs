@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SaasStarter.Accounts;
-using SaasStarter.Features;
 
 namespace SaasStarter.Tenancy;
 
@@ -20,8 +19,6 @@ public static class OperatorModule
             options.Conventions.AuthorizeFolder("/Admin", Roles.PlatformOperator));
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, OperatorAreaHidden>();
         builder.Services.AddScoped<TenantSuspension>();
-        // The operator's view of a workspace's flags and limits (GET /api/v1/features shows a workspace its own).
-        builder.Services.AddScoped<WorkspaceFeatureReport>();
         return builder;
     }
 
