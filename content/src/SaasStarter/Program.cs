@@ -6,6 +6,7 @@ using SaasStarter.Audit;
 using SaasStarter.Data;
 using SaasStarter.Features;
 using SaasStarter.Hosting;
+using SaasStarter.Jobs;
 using SaasStarter.Members;
 using SaasStarter.Pages;
 using SaasStarter.Projects;
@@ -29,6 +30,7 @@ try
     builder.AddApiKeys();
     builder.AddProjects();
     builder.AddFeatures();
+    builder.AddJobs();
     builder.AddPages();
 
     var app = builder.Build();

@@ -9,6 +9,7 @@ using SaasStarter.Accounts.Email;
 using SaasStarter.Audit;
 using SaasStarter.Members.Invitations;
 using SaasStarter.Features;
+using SaasStarter.Jobs;
 using SaasStarter.Projects;
 using SaasStarter.Tenancy;
 
@@ -64,6 +65,8 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext tena
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
+
+    public DbSet<JobRun> JobRuns => Set<JobRun>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

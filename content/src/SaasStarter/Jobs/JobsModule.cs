@@ -1,0 +1,95 @@
+using Quartz;
+using SaasStarter.Data;
+
+namespace SaasStarter.Jobs;
+
+/// <summary>
+/// Background jobs on Quartz.NET with its ADO.NET store in the app's own database (tables from the app's migrations):
+/// schedules and pending firings survive restarts; on PostgreSQL the schedulers of all app instances form one cluster
+/// (each firing runs on one node; a dead node's recoverable jobs run again elsewhere). Modules register their jobs with
+/// <see cref="AddPlatformJob{TJob}"/> and <see cref="AddTenantJob{TWork}"/> before <see cref="AddJobs"/>.
+/// </summary>
+public static class JobsModule
+{
+    public static WebApplicationBuilder AddPlatformJob<TJob>(this WebApplicationBuilder builder, JobDefinition definition)
+        where TJob : class, IJob
+    {
+        builder.Services.AddSingleton(definition with { PerTenant = false, JobType = typeof(TJob) });
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddTenantJob<TWork>(this WebApplicationBuilder builder, JobDefinition definition)
+        where TWork : class, ITenantJob
+    {
+        builder.Services.AddScoped<TWork>();
+        builder.Services.AddSingleton(definition with { PerTenant = true, JobType = typeof(TenantJobRunner<TWork>) });
+        return builder;
+    }
+
+    /// <summary>Call after every module that registers jobs: it schedules what they registered.</summary>
+    public static WebApplicationBuilder AddJobs(this WebApplicationBuilder builder)
+    {
+        var settings = JobSettings.Read(builder.Configuration);
+        builder.Services.AddSingleton(settings);
+        builder.AddPlatformJob<HistoryRetention>(HistoryRetention.Definition);
+        var definitions = builder.Services.Where(d => d.ServiceType == typeof(JobDefinition))
+            .Select(d => (JobDefinition)d.ImplementationInstance!).ToList();
+        builder.Services.AddSingleton<JobCatalog>();
+        builder.Services.AddScoped<JobControl>();
+
+        var database = DatabaseSettings.Read(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.Services.AddQuartz(quartz =>
+        {
+            quartz.ConfigureScheduler(scheduler => scheduler.InstanceName = builder.Environment.ApplicationName);
+            quartz.UsePersistentStore(store =>
+            {
+                store.ConfigureStore(options => options.TablePrefix = QuartzSchema.TablePrefix);
+                if (database.Provider == DatabaseProvider.Postgres)
+                {
+                    store.UsePostgres(database.ConnectionString);
+                    store.UseClustering(cluster =>
+                    {
+                        cluster.CheckinInterval = settings.ClusterCheckin;
+                        cluster.CheckinMisfireThreshold = settings.ClusterCheckin * 2;
+                    });
+                }
+                else
+                {
+                    store.UseSqlite(database.ConnectionString);
+                }
+            });
+            if (settings.MaxRetries > 0)
+            {
+                quartz.UseDefaultRetryPolicy(RetryPolicy.Exponential(settings.MaxRetries, settings.FirstRetryDelay, 2.0, TimeSpan.FromHours(1)));
+            }
+            quartz.AddJobListener(services => new RunHistory(services.GetRequiredService<IServiceScopeFactory>(),
+                services.GetRequiredService<ILogger<RunHistory>>()), [GroupMatcher<JobKey>.AnyGroup()]);
+
+            quartz.AddJob<TenantFanOut>(job => job.WithIdentity(TenantFanOut.JobName, JobDefinition.Group).StoreDurably()
+                .RequestRecovery().WithDescription("Fires a per-workspace job once for each active workspace."));
+            foreach (var definition in definitions)
+            {
+                quartz.AddJob(definition.JobType, job => job.WithIdentity(definition.Key).StoreDurably()
+                    .RequestRecovery(definition.Recoverable).WithDescription(definition.Description));
+                if (definition.Cron is null) continue;
+                quartz.AddTrigger(trigger =>
+                {
+                    trigger.WithIdentity($"{definition.Name}.schedule", JobDefinition.Group)
+                        .WithSchedule(CronScheduleBuilder.Create(definition.Cron).InTimeZone(TimeZoneInfo.Utc))
+                        .WithDescription(definition.PerTenant ? "once per active workspace" : "scheduled");
+                    if (definition.PerTenant)
+                    {
+                        trigger.ForJob(new JobKey(TenantFanOut.JobName, JobDefinition.Group)).UsingJobData(JobData.Target, definition.Name);
+                    }
+                    else
+                    {
+                        trigger.ForJob(definition.Key);
+                    }
+                });
+            }
+        });
+        // Without it (Jobs:Enabled false) this instance runs no job, but still schedules into the shared store.
+        if (settings.Enabled) builder.Services.AddHostedService<SchedulerHost>();
+        return builder;
+    }
+}
