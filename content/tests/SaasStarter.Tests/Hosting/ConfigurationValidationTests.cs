@@ -18,6 +18,9 @@ public sealed class ConfigurationValidationTests
     [InlineData("App__PublicUrl", "https://example.com/app", "App:PublicUrl")]
     [InlineData("Tenancy__Mode", "Subdomain", "Tenancy:Mode")]
     [InlineData("Tenancy__Mode", "Host", "Tenancy:BaseDomain")]
+    [InlineData("Jobs__Enabled", "sometimes", "Jobs:Enabled")]
+    [InlineData("Jobs__Retry__MaxAttempts", "-1", "Jobs:Retry:MaxAttempts")]
+    [InlineData("Jobs__Cluster__CheckinSeconds", "0", "Jobs:Cluster:CheckinSeconds")]
     public async Task Invalid_setting_stops_start_up_with_one_line_naming_it(string variable, string value, string setting)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("saasstarter-test-");
