@@ -122,8 +122,9 @@ internal sealed class BrowserRun : IAsyncDisposable
         try
         {
             // The address is what counts; waiting for the next page's full load too made a busy CI machine time out.
+            // A generous limit: on a loaded 2-core machine a sign-up's password hashing alone has taken 30 s.
             await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.Equals(path, StringComparison.OrdinalIgnoreCase),
-                new() { WaitUntil = WaitUntilState.Commit });
+                new() { WaitUntil = WaitUntilState.Commit, Timeout = 90_000 });
         }
         catch (TimeoutException)
         {
