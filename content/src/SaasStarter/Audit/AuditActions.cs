@@ -22,11 +22,14 @@ public static class AuditActions
     public const string ProjectUpdated = "project.updated";
     public const string ProjectDeleted = "project.deleted";
     public const string FeatureToggled = "feature.toggled";
+    // Someone of the workspace ran one of its jobs now from its jobs page.
+    public const string JobTriggered = "job.triggered";
 
     // Recorded by the platform operator's actions on a tenant, in that tenant's log (its owners see them too).
     public const string OperatorTenantSuspended = "operator.tenant_suspended";
     public const string OperatorTenantReactivated = "operator.tenant_reactivated";
     public const string OperatorFeatureOverridden = "operator.feature_overridden";
+    public const string OperatorJobTriggered = "operator.job_triggered";
 
     // The workspace's plan changed: by the operator, or by whatever calls PlanAssignment (a payment webhook).
     public const string PlanChanged = "plan.changed";
@@ -35,7 +38,7 @@ public static class AuditActions
     [
         SignInSucceeded, SignInFailed, SignInLockedOut, TenantCreated, MemberInvited, InvitationResent, InvitationRevoked, MemberJoined,
         MemberRoleChanged, MemberRemoved, MemberLeft, OwnershipTransferred, TenantSettingsChanged, ApiKeyCreated, ApiKeyRevoked, OperatorTenantSuspended,
-        OperatorTenantReactivated, OperatorFeatureOverridden, PlanChanged, FeatureToggled,
+        OperatorTenantReactivated, OperatorFeatureOverridden, OperatorJobTriggered, PlanChanged, FeatureToggled, JobTriggered,
         ProjectCreated, ProjectUpdated, ProjectDeleted,
     ];
 }

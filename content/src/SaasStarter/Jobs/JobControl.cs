@@ -26,9 +26,33 @@ public sealed class JobControl(ISchedulerFactory schedulers)
         await scheduler.ScheduleJob(trigger.Build(), new ScheduleJobOptions(), cancellationToken);
     }
 
-    public async Task PauseAsync(JobDefinition job, CancellationToken cancellationToken = default) =>
-        await (await schedulers.GetScheduler(cancellationToken)).PauseJob(job.Key, cancellationToken);
+    /// <summary>A per-workspace job, now, once for each active workspace: its fan-out, fired by hand.</summary>
+    public async Task RunForAllWorkspacesAsync(JobDefinition job, string requestedBy, CancellationToken cancellationToken = default)
+    {
+        if (!job.PerTenant) throw new ArgumentException($"Job {job.Name} runs for the platform, not per workspace.");
+        var trigger = TriggerBuilder.Create()
+            .WithIdentity($"{TenantFanOut.JobName}.{job.Name}.{Guid.CreateVersion7():N}", ManualGroup)
+            .ForJob(new JobKey(TenantFanOut.JobName, JobDefinition.Group))
+            .UsingJobData(JobData.Target, job.Name)
+            .UsingJobData(JobData.RequestedBy, requestedBy)
+            .StartNow()
+            .Build();
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        await scheduler.ScheduleJob(trigger, new ScheduleJobOptions(), cancellationToken);
+    }
 
-    public async Task ResumeAsync(JobDefinition job, CancellationToken cancellationToken = default) =>
-        await (await schedulers.GetScheduler(cancellationToken)).ResumeJob(job.Key, cancellationToken);
+    // A per-workspace job's schedule fires the fan-out, so it is not among the job's own triggers: pause it by its key.
+    public async Task PauseAsync(JobDefinition job, CancellationToken cancellationToken = default)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        await scheduler.PauseJob(job.Key, cancellationToken);
+        if (job.Cron is not null) await scheduler.PauseTrigger(job.ScheduleKey, cancellationToken);
+    }
+
+    public async Task ResumeAsync(JobDefinition job, CancellationToken cancellationToken = default)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        await scheduler.ResumeJob(job.Key, cancellationToken);
+        if (job.Cron is not null) await scheduler.ResumeTrigger(job.ScheduleKey, cancellationToken);
+    }
 }

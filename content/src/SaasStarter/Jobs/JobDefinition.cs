@@ -29,4 +29,7 @@ public sealed record JobDefinition(string Name, string Description)
     internal Type JobType { get; init; } = null!;
 
     public JobKey Key => new(Name, Group);
+
+    /// <summary>The trigger of its <see cref="Cron"/> (a per-workspace job's fires the fan-out, so it is not among the job's own).</summary>
+    public TriggerKey ScheduleKey => new($"{Name}.schedule", Group);
 }

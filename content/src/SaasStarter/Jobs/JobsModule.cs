@@ -74,7 +74,7 @@ public static class JobsModule
                 if (definition.Cron is null) continue;
                 quartz.AddTrigger(trigger =>
                 {
-                    trigger.WithIdentity($"{definition.Name}.schedule", JobDefinition.Group)
+                    trigger.WithIdentity(definition.ScheduleKey)
                         .WithSchedule(CronScheduleBuilder.Create(definition.Cron).InTimeZone(TimeZoneInfo.Utc))
                         .WithDescription(definition.PerTenant ? "once per active workspace" : "scheduled");
                     if (definition.PerTenant)

@@ -25,12 +25,18 @@ internal sealed class TenantFanOut(AppDbContext db, JobCatalog catalog, ILogger<
             .OrderBy(t => t.Id).Select(t => t.Id).ToListAsync(cancellationToken);
         // Keyed by firing and workspace: a fan-out that is itself recovered after a crash replaces, not doubles, its runs.
         var stamp = (context.ScheduledFireTimeUtc ?? context.FireTimeUtc).ToUnixTimeMilliseconds();
-        var triggers = tenants.Select(id => TriggerBuilder.Create()
-                .WithIdentity($"{definition.Name}.{id:N}.{stamp}", RunGroup)
-                .ForJob(definition.Key)
-                .UsingJobData(JobData.TenantId, id.ToString())
-                .StartNow()
-                .Build())
+        // A fan-out someone started by hand passes their name on, so each workspace's run says who asked for it.
+        var requestedBy = context.MergedJobDataMap.GetString(JobData.RequestedBy);
+        var triggers = tenants.Select(id =>
+            {
+                var trigger = TriggerBuilder.Create()
+                    .WithIdentity($"{definition.Name}.{id:N}.{stamp}", RunGroup)
+                    .ForJob(definition.Key)
+                    .UsingJobData(JobData.TenantId, id.ToString())
+                    .StartNow();
+                if (requestedBy is not null) trigger.UsingJobData(JobData.RequestedBy, requestedBy);
+                return trigger.Build();
+            })
             .ToList();
         if (triggers.Count > 0)
         {

@@ -21,7 +21,16 @@ public abstract class AppFactory : WebApplicationFactory<Program>, IAsyncLifetim
 {
     private readonly Dictionary<string, string?> extraSettings = new(StringComparer.OrdinalIgnoreCase);
 
+    private readonly List<Action<IServiceCollection>> extraServices = [];
+
     public abstract string ProviderName { get; }
+
+    /// <summary>Adds test-only services (e.g. a job); call before the first request or <see cref="WebApplicationFactory{T}.Services"/>.</summary>
+    public AppFactory WithServices(Action<IServiceCollection> services)
+    {
+        extraServices.Add(services);
+        return this;
+    }
 
     /// <summary>Adds a setting (e.g. <c>Setup:AdminEmail</c>); call before the first request or <see cref="WebApplicationFactory{T}.Services"/>.</summary>
     public AppFactory WithSetting(string key, string? value)
@@ -56,6 +65,10 @@ public abstract class AppFactory : WebApplicationFactory<Program>, IAsyncLifetim
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureTestServices(services =>
+        {
+            foreach (var add in extraServices) add(services);
+        });
     }
 
     private WebApplicationFactory<Program>? withEchoApi;

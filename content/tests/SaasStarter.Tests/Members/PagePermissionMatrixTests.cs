@@ -28,6 +28,7 @@ public abstract class PagePermissionMatrixTests(AppFactory factory, ITestOutputH
         ["/api-keys"] = Permissions.ApiKeysManage,
         ["/settings"] = Permissions.TenantSettings,
         ["/plan"] = Permissions.TenantSettings,
+        ["/jobs"] = Permissions.TenantSettings,
         ["/projects"] = Permissions.ProjectsRead,
         ["/projects/new"] = Permissions.ProjectsWrite,
         ["/projects/{id:guid}"] = Permissions.ProjectsRead,

@@ -38,6 +38,8 @@ public abstract class OperatorAreaTests(AppFactory factory)
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/admin/tenants/{world.Tenant.Id}")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await owner.GetAsync("/admin/audit")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("/admin/audit")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await owner.GetAsync("/admin/jobs")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("/admin/jobs")).Status);
         Assert.False(await IsSuspendedAsync(world));
     }
 

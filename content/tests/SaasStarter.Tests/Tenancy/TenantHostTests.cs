@@ -225,7 +225,7 @@ public abstract class TenantHostTests
     {
         var segments = TenantHosts.FirstSegmentsOfTenantRoutes(factory.Services.GetRequiredService<EndpointDataSource>().Endpoints);
 
-        Assert.Equal(new[] { "", "api-keys", "audit", "invitations", "members", "plan", "projects", "settings", "suspended" }, segments.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "", "api-keys", "audit", "invitations", "jobs", "members", "plan", "projects", "settings", "suspended" }, segments.Order(StringComparer.Ordinal));
     }
 
     private WebSession CreateSession(Uri baseAddress) => factory.CreateSession(baseAddress);
