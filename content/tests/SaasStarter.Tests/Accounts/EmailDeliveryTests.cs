@@ -273,7 +273,8 @@ public abstract class EmailDeliveryTests
         _ = factory.Services;
         var to = AccountFlows.UniqueEmail("abandoned");
         var abandoned = new OutboxEmail { To = to, Subject = "Hello", HtmlBody = "<p>Hello</p>" };
-        abandoned.Claimed(DateTime.UtcNow.AddSeconds(2));
+        var claimEnds = DateTime.UtcNow.AddSeconds(4);
+        abandoned.Claimed(claimEnds);
         await factory.WithScopeAsync(async services =>
         {
             var db = services.GetRequiredService<AppDbContext>();
@@ -282,8 +283,13 @@ public abstract class EmailDeliveryTests
         });
 
         EmailDelivery.Wake(factory);
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await EmailDelivery.WaitForAsync(async () => (await EmailDelivery.DeliveryRunsAsync(factory)).Any(r => r.EndedAtUtc > abandoned.CreatedAtUtc),
+            "a run after the email was stored", TimeSpan.FromSeconds(10));
         Assert.Empty(sink.Messages); // claimed: not this run's to send
+        // The run booked the next one for the claim's end, neither sooner (spinning) nor at the schedule's next round.
+        var booked = await EmailDelivery.NextDueAtAsync(factory);
+        Assert.True(booked is { } at && Math.Abs((at.UtcDateTime - claimEnds).TotalMilliseconds) < 500,
+            $"Next run booked for {booked:O}, the claim ends at {claimEnds:O}");
 
         await EmailDelivery.WaitForAsync(() => Task.FromResult(sink.Messages.Count > 0), "the email once its claim expired", TimeSpan.FromSeconds(15));
         var sent = await EmailDelivery.WaitForEmailAsync(factory, to, e => e.SentAtUtc is not null, "the email to be marked sent");
@@ -459,6 +465,13 @@ internal static class EmailDelivery
     {
         var scheduler = await app.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
         return await scheduler.GetTriggerState(OutboxWakeUps.NextDue);
+    }
+
+    /// <summary>When the run delivery booked for its next due email fires (null: none booked).</summary>
+    public static async Task<DateTimeOffset?> NextDueAtAsync(AppFactory app)
+    {
+        var scheduler = await app.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
+        return (await scheduler.GetTrigger(OutboxWakeUps.NextDue))?.NextFireTimeUtc;
     }
 
     /// <summary>The emails as the database has them now.</summary>

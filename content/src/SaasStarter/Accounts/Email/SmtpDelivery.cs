@@ -49,6 +49,8 @@ internal sealed class SmtpDelivery(
     internal const int BatchSize = 20;
     /// <summary>At most this many batches per run; a longer backlog goes on in the next run, booked for at once.</summary>
     internal const int MaxBatchesPerRun = 10;
+    /// <summary>The soonest a run that sent nothing books the next one.</summary>
+    internal static readonly TimeSpan IdleGap = TimeSpan.FromSeconds(1);
     /// <summary>How long a claim keeps other processes off an email: one send, its recording, and a margin.</summary>
     internal static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(2);
     /// <summary>The longest one email may take (connecting, signing in and sending, each also bounded by the SMTP timeout).</summary>
@@ -61,7 +63,7 @@ internal sealed class SmtpDelivery(
         {
             if (!await DeliverBatchAsync(tally, cancellationToken)) break;
         }
-        var next = await BookNextRunAsync(context.Scheduler, cancellationToken);
+        var next = await BookNextRunAsync(context.Scheduler, tally.Tried > 0, cancellationToken);
         logger.Log(tally.Tried > 0 ? LogLevel.Information : LogLevel.Debug,
             "Email delivery: {Sent} sent, {Retrying} to retry, {Failed} given up; next run for a due email at {Next:O}",
             tally.Sent, tally.Retrying, tally.Failed, next);
@@ -109,7 +111,7 @@ internal sealed class SmtpDelivery(
     /// Books the next run for the moment an unsent email comes due: its next attempt, or the end of a claim that is
     /// still live (its holder may have died). With nothing to wait for, no run is booked: the next email wakes the job.
     /// </summary>
-    private async Task<DateTime?> BookNextRunAsync(IScheduler scheduler, CancellationToken cancellationToken)
+    private async Task<DateTime?> BookNextRunAsync(IScheduler scheduler, bool triedSome, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -117,6 +119,10 @@ internal sealed class SmtpDelivery(
         if (next is { } due)
         {
             var at = new DateTimeOffset(DateTime.SpecifyKind(due, DateTimeKind.Utc));
+            // A run that found nothing to send never books the next one for at once: whatever made an email look due
+            // but not sendable (a claim expiring this instant), the job must not spin on it.
+            var earliest = DateTimeOffset.UtcNow + IdleGap;
+            if (!triedSome && at < earliest) at = earliest;
             await OutboxWakeUps.WakeAtAsync(scheduler, OutboxWakeUps.NextDue, at, cancellationToken);
         }
         else
