@@ -4,6 +4,7 @@ using SaasStarter.Accounts.Email;
 using SaasStarter.Accounts.Setup;
 using SaasStarter.Data;
 using SaasStarter.Hosting;
+using SaasStarter.Jobs;
 
 namespace SaasStarter.Accounts;
 
@@ -47,7 +48,7 @@ public static class AccountsModule
         });
 
         // Every email is stored in the outbox first, so no page waits on (or fails with) the mail server; with an
-        // SMTP server configured, SmtpDelivery sends them in the background.
+        // SMTP server configured, the job email-outbox (SmtpDelivery) sends them, woken at once by OutboxWaker.
         var email = EmailDeliverySettings.Read(builder.Configuration);
         builder.Services.AddSingleton(email);
         builder.Services.AddSingleton<OutboxSignal>();
@@ -55,7 +56,8 @@ public static class AccountsModule
         if (email.Smtp is { } smtp)
         {
             builder.Services.AddSingleton(smtp);
-            builder.Services.AddHostedService<SmtpDelivery>();
+            builder.AddPlatformJob<SmtpDelivery>(SmtpDelivery.Definition);
+            builder.Services.AddHostedService<OutboxWaker>();
         }
 
         builder.Services.AddSingleton<SetupToken>();

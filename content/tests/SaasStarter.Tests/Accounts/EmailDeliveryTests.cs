@@ -7,12 +7,13 @@ using Microsoft.Extensions.DependencyInjection;
 using SaasStarter.Accounts.Email;
 using SaasStarter.Data;
 using SaasStarter.Hosting;
+using SaasStarter.Jobs;
 using SaasStarter.Tests.Infrastructure;
 
 namespace SaasStarter.Tests.Accounts;
 
 /// <summary>
-/// Every email goes to the outbox first; with <c>Email:Smtp</c> set, a background delivery sends it, retries it with
+/// Every email goes to the outbox first; with <c>Email:Smtp</c> set, the job email-outbox sends it, retries it with
 /// growing waits while the server is down, and gives up after <see cref="OutboxEmail.MaxAttempts"/>. The dev outbox page
 /// shows where each email stands. Each test needs its own mail server settings, so each makes its own factory.
 /// </summary>
@@ -198,6 +199,134 @@ public abstract class EmailDeliveryTests
         Assert.Contains("no such user", page.Document.QuerySelector("#outbox-error")?.TextContent ?? "", StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Delivery is the job email-outbox: while the server is down every email is tried, kept pending with its error and
+    /// retried by runs the job books for itself; once the server answers they all go out, once each, and every run,
+    /// the ones that failed to send and the one that sent, is in the job history.
+    /// </summary>
+    [ProviderFact]
+    public async Task While_the_smtp_server_is_down_emails_stay_queued_and_all_go_out_once_it_answers_each_run_in_the_history()
+    {
+        var port = EmailDelivery.FreePort();
+        await using var factory = EmailDelivery.WithSmtpServer(NewFactory(), port).WithSetting("Email:Delivery:RetryDelay", "00:00:00.200");
+        _ = factory.Services;
+        var recipients = Enumerable.Range(1, 3).Select(i => AccountFlows.UniqueEmail($"outage-{i}")).ToList();
+
+        var queued = await EmailDelivery.QueueAsync(factory, recipients);
+        EmailDelivery.Wake(factory);
+
+        await EmailDelivery.WaitForAsync(async () => (await EmailDelivery.ReloadAsync(factory, queued)).All(e => e.Attempts >= 2),
+            "every email to be tried twice", TimeSpan.FromSeconds(20));
+        var waiting = await EmailDelivery.ReloadAsync(factory, queued);
+        Assert.All(waiting, e =>
+        {
+            Assert.Null(e.SentAtUtc);
+            Assert.Null(e.FailedAtUtc);
+            Assert.Null(e.ClaimedUntilUtc);
+            Assert.False(string.IsNullOrWhiteSpace(e.LastError), "No error recorded for the failed attempts");
+            Assert.Equal(OutboxEmailStatus.Pending, e.StatusAt(DateTime.UtcNow));
+        });
+        var runsWhileDown = await EmailDelivery.DeliveryRunsAsync(factory);
+        Assert.True(runsWhileDown.Count(r => r.EndedAtUtc is not null) >= 2, $"{runsWhileDown.Count} runs recorded while the server was down");
+        // An email that failed is the email's to retry, not a failed run for Quartz to retry.
+        Assert.DoesNotContain(runsWhileDown, r => r.Outcome is JobOutcome.Failed or JobOutcome.Cancelled or JobOutcome.Interrupted);
+
+        await using var sink = new SmtpSink();
+        await using var relay = new LoopbackRelay(port, sink.Port);
+        List<JobRun> runs = [];
+        List<OutboxEmail> sent = [];
+        await EmailDelivery.WaitForAsync(async () =>
+        {
+            sent = await EmailDelivery.ReloadAsync(factory, queued);
+            runs = await EmailDelivery.DeliveryRunsAsync(factory);
+            return sent.All(e => e.SentAtUtc is not null && runs.Any(r => RanAt(r, e.SentAtUtc.Value)));
+        }, "every email sent by a recorded run", TimeSpan.FromSeconds(30),
+            () => $"{sink.Messages.Count} message(s) at the server, {runs.Count} run(s)");
+
+        await Task.Delay(TimeSpan.FromMilliseconds(500)); // a late duplicate would arrive now
+        Assert.Equal(recipients.Order(), sink.Messages.SelectMany(m => m.Recipients).Order());
+        Assert.All(sent, e =>
+        {
+            Assert.True(e.Attempts >= 3, $"{e.To} sent at attempt {e.Attempts}");
+            Assert.Null(e.LastError);
+            Assert.Equal(OutboxEmailStatus.Sent, e.StatusAt(DateTime.UtcNow));
+        });
+        Assert.All(runs, r => Assert.Equal(SmtpDelivery.Definition.Name, r.JobName));
+        Assert.True(runs.Count > runsWhileDown.Count, "No run recorded after the server came up");
+        // Nothing left to wait for: no run stays booked, so the history does not fill with idle runs.
+        await EmailDelivery.WaitForAsync(async () => await EmailDelivery.NextDueStateAsync(factory) == Quartz.TriggerState.None,
+            "the booked run to be dropped", TimeSpan.FromSeconds(5));
+    }
+
+    private static bool RanAt(JobRun run, DateTime at) =>
+        run.Outcome == JobOutcome.Succeeded && run.StartedAtUtc <= at && run.EndedAtUtc is { } ended && at <= ended;
+
+    /// <summary>
+    /// A process that died holding a claim leaves the email to its lease: delivery books a run for the moment the claim
+    /// expires, and sends it then (not at the next scheduled run, minutes later).
+    /// </summary>
+    [ProviderFact]
+    public async Task An_email_claimed_by_a_process_that_died_goes_out_when_the_claim_expires()
+    {
+        await using var sink = new SmtpSink();
+        await using var factory = EmailDelivery.WithSmtpServer(NewFactory(), sink.Port);
+        _ = factory.Services;
+        var to = AccountFlows.UniqueEmail("abandoned");
+        var abandoned = new OutboxEmail { To = to, Subject = "Hello", HtmlBody = "<p>Hello</p>" };
+        var claimEnds = DateTime.UtcNow.AddSeconds(4);
+        abandoned.Claimed(claimEnds);
+        await factory.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<AppDbContext>();
+            db.OutboxEmails.Add(abandoned);
+            return await db.SaveChangesAsync();
+        });
+
+        EmailDelivery.Wake(factory);
+        await EmailDelivery.WaitForAsync(async () => (await EmailDelivery.DeliveryRunsAsync(factory)).Any(r => r.EndedAtUtc > abandoned.CreatedAtUtc),
+            "a run after the email was stored", TimeSpan.FromSeconds(10));
+        Assert.Empty(sink.Messages); // claimed: not this run's to send
+        // The run booked the next one for the claim's end, neither sooner (spinning) nor at the schedule's next round.
+        var booked = await EmailDelivery.NextDueAtAsync(factory);
+        Assert.True(booked is { } at && Math.Abs((at.UtcDateTime - claimEnds).TotalMilliseconds) < 500,
+            $"Next run booked for {booked:O}, the claim ends at {claimEnds:O}");
+
+        await EmailDelivery.WaitForAsync(() => Task.FromResult(sink.Messages.Count > 0), "the email once its claim expired", TimeSpan.FromSeconds(15));
+        var sent = await EmailDelivery.WaitForEmailAsync(factory, to, e => e.SentAtUtc is not null, "the email to be marked sent");
+        Assert.Equal(1, sent.Attempts);
+        Assert.Null(sent.ClaimedUntilUtc);
+        Assert.Equal([to], Assert.Single(sink.Messages).Recipients);
+    }
+
+    /// <summary>An operator who pauses the job stops the mail: a new email waits, and goes out when the job is resumed.</summary>
+    [ProviderFact]
+    public async Task A_paused_job_holds_new_emails_until_it_is_resumed()
+    {
+        await using var sink = new SmtpSink();
+        await using var factory = EmailDelivery.WithSmtpServer(NewFactory(), sink.Port);
+        _ = factory.Services;
+        await factory.WithScopeAsync(async services =>
+        {
+            await services.GetRequiredService<JobControl>().PauseAsync(SmtpDelivery.Definition);
+            return true;
+        });
+
+        var queued = await EmailDelivery.QueueAsync(factory, [AccountFlows.UniqueEmail("paused")]);
+        EmailDelivery.Wake(factory);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Empty(sink.Messages);
+        Assert.Null(Assert.Single(await EmailDelivery.ReloadAsync(factory, queued)).SentAtUtc);
+
+        await factory.WithScopeAsync(async services =>
+        {
+            await services.GetRequiredService<JobControl>().ResumeAsync(SmtpDelivery.Definition);
+            return true;
+        });
+        await EmailDelivery.WaitForAsync(async () => Assert.Single(await EmailDelivery.ReloadAsync(factory, queued)).SentAtUtc is not null,
+            "the email to be sent once the job was resumed", TimeSpan.FromSeconds(15));
+        Assert.Single(sink.Messages);
+    }
+
     public sealed class OnSqlite : EmailDeliveryTests
     {
         protected override AppFactory NewFactory() => new SqliteAppFactory();
@@ -324,6 +453,25 @@ internal static class EmailDelivery
     public static void Wake(params AppFactory[] apps)
     {
         foreach (var app in apps) app.Services.GetRequiredService<OutboxSignal>().Poke();
+    }
+
+    /// <summary>The runs of the delivery job in the job history, oldest first.</summary>
+    public static Task<List<JobRun>> DeliveryRunsAsync(AppFactory app) =>
+        app.WithScopeAsync(services => services.GetRequiredService<AppDbContext>().JobRuns.AsNoTracking()
+            .Where(r => r.JobName == SmtpDelivery.Definition.Name).OrderBy(r => r.StartedAtUtc).ToListAsync());
+
+    /// <summary>The state of the run delivery booked for its next due email (None: none booked).</summary>
+    public static async Task<Quartz.TriggerState> NextDueStateAsync(AppFactory app)
+    {
+        var scheduler = await app.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
+        return await scheduler.GetTriggerState(OutboxWakeUps.NextDue);
+    }
+
+    /// <summary>When the run delivery booked for its next due email fires (null: none booked).</summary>
+    public static async Task<DateTimeOffset?> NextDueAtAsync(AppFactory app)
+    {
+        var scheduler = await app.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
+        return (await scheduler.GetTrigger(OutboxWakeUps.NextDue))?.NextFireTimeUtc;
     }
 
     /// <summary>The emails as the database has them now.</summary>

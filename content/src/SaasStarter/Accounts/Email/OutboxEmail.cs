@@ -14,13 +14,13 @@ public enum OutboxEmailStatus
 
 /// <summary>
 /// An email the app sends: stored first, in the same database as the change that caused it (the transactional
-/// outbox), then delivered in the background by <see cref="SmtpDelivery"/> when an SMTP server is configured.
+/// outbox), then delivered by the job <see cref="SmtpDelivery"/> (<c>email-outbox</c>) when an SMTP server is configured.
 /// Without one, rows stay unsent and the Development-only dev outbox page lists them.
 /// </summary>
 /// <remarks>
-/// Several app processes (replicas) may deliver from one database: each claims a row (<see cref="ClaimedUntilUtc"/>,
+/// Several app processes (replicas) may deliver from one database: a run claims a row (<see cref="ClaimedUntilUtc"/>,
 /// a short lease) with one conditional UPDATE before sending it, so only one of them sends it. A claim that its
-/// process did not clear (it crashed) expires on its own.
+/// process did not clear (it crashed) expires on its own; delivery books a run for that moment.
 /// </remarks>
 public sealed class OutboxEmail
 {
@@ -116,14 +116,15 @@ public sealed class OutboxEmail
     }
 
     /// <summary>
-    /// The emails delivery will try later (the next of them sets how long it sleeps). Rows another process has
-    /// claimed are its business: when a claim expires instead, the next poll finds the row.
+    /// When delivery has something to do next, earliest first: for each email it may still send, its next attempt, or
+    /// the end of a live claim on it (the claim's holder may have died, and then the email is due once it expires).
     /// </summary>
-    internal static IQueryable<OutboxEmail> Waiting(IQueryable<OutboxEmail> emails, DateTime nowUtc)
+    internal static IQueryable<DateTime> WakeTimes(IQueryable<OutboxEmail> emails, DateTime nowUtc)
     {
         var oldest = nowUtc - MaxAge;
-        return emails.Where(e => e.SentAtUtc == null && e.FailedAtUtc == null && e.Attempts < MaxAttempts && e.CreatedAtUtc > oldest
-            && (e.ClaimedUntilUtc == null || e.ClaimedUntilUtc < nowUtc));
+        return emails.Where(e => e.SentAtUtc == null && e.FailedAtUtc == null && e.Attempts < MaxAttempts && e.CreatedAtUtc > oldest)
+            .Select(e => e.ClaimedUntilUtc != null && e.ClaimedUntilUtc > e.NextAttemptAtUtc ? e.ClaimedUntilUtc.Value : e.NextAttemptAtUtc)
+            .OrderBy(t => t);
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ namespace SaasStarter.Accounts.Email;
 
 /// <summary>
 /// The app's one <see cref="IEmailSender"/>: it stores the email in the outbox and returns, so a page never waits on
-/// (or fails with) the mail server. <see cref="SmtpDelivery"/> sends it when an SMTP server is configured; without one
+/// (or fails with) the mail server. the job <see cref="SmtpDelivery"/>, woken at once, sends it when an SMTP server is configured; without one
 /// it stays in the outbox, which the Development-only dev outbox page lists.
 /// </summary>
 internal sealed class OutboxEmailSender(AppDbContext db, OutboxSignal signal, EmailDeliverySettings settings,

@@ -1,8 +1,8 @@
 namespace SaasStarter.Accounts.Email;
 
 /// <summary>
-/// Wakes <see cref="SmtpDelivery"/> as soon as an email is stored, so nobody waits for its next poll. Pokes while it
-/// is busy collapse into one wake-up.
+/// Says "an email was stored": <see cref="OutboxWaker"/> then runs <see cref="SmtpDelivery"/> at once, so nobody waits
+/// for its schedule. Never blocks the caller; pokes before the waker sees them collapse into one wake-up.
 /// </summary>
 public sealed class OutboxSignal : IDisposable
 {
