@@ -13,8 +13,8 @@ internal static class OutboxWakeUps
     public static readonly TriggerKey Now = new($"{SmtpDelivery.Definition.Name}.now", JobDefinition.Group);
     public static readonly TriggerKey NextDue = new($"{SmtpDelivery.Definition.Name}.next-due", JobDefinition.Group);
 
-    /// <summary>The job's own schedule (JobsModule names it "{name}.schedule"): paused with the job by <see cref="JobControl.PauseAsync"/>.</summary>
-    private static readonly TriggerKey Schedule = new($"{SmtpDelivery.Definition.Name}.schedule", JobDefinition.Group);
+    /// <summary>The job's own schedule: paused with the job by <see cref="JobControl.PauseAsync"/>.</summary>
+    private static readonly TriggerKey Schedule = SmtpDelivery.Definition.ScheduleKey;
 
     /// <summary>
     /// Runs delivery at <paramref name="atUtc"/> (at once if that has passed), replacing the trigger
