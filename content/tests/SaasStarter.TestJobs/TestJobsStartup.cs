@@ -83,8 +83,9 @@ public sealed class TestJobsStartup : IHostingStartup, IStartupFilter
         var triggers = Enumerable.Range(0, count)
             .Select(i => TriggerBuilder.Create().WithIdentity($"{TrivialJobName}.{batch}.{i}", Group).ForJob(detail.Key).StartNow().Build())
             .ToList();
+        // Replace: the job is stored already (its triggers are new); the batch call stores it with them.
         await scheduler.ScheduleJobs(new Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>> { [detail] = triggers },
-            new ScheduleJobOptions(), http.RequestAborted);
+            new ScheduleJobOptions { Replace = true }, http.RequestAborted);
     }
 
     /// <summary>?count=: that many new active workspaces (platform rows: no members needed for a job to run).</summary>
