@@ -19,5 +19,11 @@ public abstract class BenchDatabase : IAsyncDisposable
     /// <summary>After the seed: make the database what a live one would be by now, so plans do not change mid-run.</summary>
     public virtual Task SettleAsync() => Task.CompletedTask;
 
+    /// <summary>An open connection as the database's owner (the jobs run reads the run history and creates its tables).</summary>
+    public abstract Task<System.Data.Common.DbConnection> OpenOwnerAsync();
+
+    /// <summary>PostgreSQL: the app's login role, which may not run DDL; null on SQLite.</summary>
+    public virtual string? AppRole => null;
+
     public abstract ValueTask DisposeAsync();
 }

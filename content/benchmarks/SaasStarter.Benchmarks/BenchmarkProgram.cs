@@ -6,13 +6,14 @@ namespace SaasStarter.Benchmarks;
 /// Runs the benchmarks (BenchmarkDotNet's command line: <c>--filter</c>, <c>--job Dry</c>, ...), then prints the SQL
 /// each page issued. Exit code 1: a benchmark failed; 2: a page issued more SQL commands than
 /// <see cref="SqlReport.MaxCommandsPerPage"/>. Not top-level statements: the app's own <c>Program</c> is the one
-/// the benchmarks host. <c>api-load</c> as the first argument runs <see cref="ApiLoad.ApiLoadRun"/> instead.
+/// the benchmarks host. <c>api-load</c> as the first argument runs <see cref="ApiLoad.ApiLoadRun"/> instead, <c>jobs</c> runs <see cref="Jobs.JobsRun"/>.
 /// </summary>
 public static class BenchmarkProgram
 {
     public static async Task<int> Main(string[] args)
     {
         if (args is ["api-load", .. var load]) return await ApiLoad.ApiLoadRun.RunAsync(load);
+        if (args is ["jobs", .. var jobs]) return await Jobs.JobsRun.RunAsync(jobs);
         try
         {
             // Every benchmark of the assembly unless --filter narrows them; no interactive prompt.

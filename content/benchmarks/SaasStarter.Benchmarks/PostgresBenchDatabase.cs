@@ -51,6 +51,15 @@ public sealed class PostgresBenchDatabase : BenchDatabase
         ["Database:MigrateOnStartup"] = "true",
     };
 
+    public override string? AppRole => role;
+
+    public override async Task<System.Data.Common.DbConnection> OpenOwnerAsync()
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = name }.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
     /// <summary>
     /// The planner's statistics, which autovacuum would gather within a minute of 10,000 new rows anyway (mid-run, then):
     /// as the tables' owner, since the app's role may not.

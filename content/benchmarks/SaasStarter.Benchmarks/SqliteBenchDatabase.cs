@@ -18,6 +18,19 @@ public sealed class SqliteBenchDatabase : BenchDatabase
         ["Database:MigrateOnStartup"] = "true",
     };
 
+    public override async Task<System.Data.Common.DbConnection> OpenOwnerAsync()
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(folder, SaasStarter.Data.DatabaseSettings.SqliteFileName),
+            Mode = SqliteOpenMode.ReadWrite,
+            Pooling = false,
+            DefaultTimeout = 30, // beside a live app: wait out its write locks
+        }.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
     public override ValueTask DisposeAsync()
     {
         SqliteConnection.ClearAllPools();

@@ -36,7 +36,7 @@ internal static class ApiLoadRun
     }
 
     /// <summary>A Release publish of the app's project, as the Dockerfile makes it; returns the app's dll.</summary>
-    private static async Task<string> PublishAsync(string folder)
+    internal static async Task<string> PublishAsync(string folder)
     {
         var project = Directory.GetFiles(BenchApp.AppContentRoot(), "*.csproj").Single();
         var output = Path.Combine(folder, "app");

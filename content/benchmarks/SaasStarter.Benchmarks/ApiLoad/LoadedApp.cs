@@ -8,7 +8,7 @@ namespace SaasStarter.Benchmarks.ApiLoad;
 
 /// <summary>
 /// The published app started as the container starts it (<c>dotnet App.dll</c> in its folder, Production, settings from
-/// environment variables, plain HTTP on one port), plus the startup hook that adds <see cref="BareEndpoint"/>.
+/// environment variables, plain HTTP on one port), plus a startup hook: by default the one that adds <see cref="BareEndpoint"/>.
 /// Killed on dispose; its output is kept to explain a failure.
 /// </summary>
 internal sealed class LoadedApp : IAsyncDisposable
@@ -27,7 +27,8 @@ internal sealed class LoadedApp : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<LoadedApp> StartAsync(string appDll, IReadOnlyDictionary<string, string?> settings)
+    /// <param name="hook">The assembly loaded into the app as startup hook and hosting startup; null: this one (the bare endpoint).</param>
+    public static async Task<LoadedApp> StartAsync(string appDll, IReadOnlyDictionary<string, string?> settings, System.Reflection.Assembly? hook = null)
     {
         var port = FreePort();
         var info = new ProcessStartInfo("dotnet")
@@ -37,7 +38,7 @@ internal sealed class LoadedApp : IAsyncDisposable
             RedirectStandardError = true,
         };
         info.ArgumentList.Add(appDll);
-        var hook = typeof(BareEndpoint).Assembly;
+        hook ??= typeof(BareEndpoint).Assembly;
         var environment = new Dictionary<string, string?>
         {
             // The Dockerfile's environment, on a free port.
@@ -45,7 +46,7 @@ internal sealed class LoadedApp : IAsyncDisposable
             ["ASPNETCORE_HTTP_PORTS"] = port.ToString(CultureInfo.InvariantCulture),
             ["ASPNETCORE_URLS"] = null,
             ["App__PublicUrl"] = $"http://127.0.0.1:{port}",
-            // The bare endpoint: this assembly, loaded by path and then found by name as a hosting startup.
+            // The bare endpoint (or the hook given): an assembly loaded by path and then found by name as a hosting startup.
             ["DOTNET_STARTUP_HOOKS"] = hook.Location,
             ["ASPNETCORE_HOSTINGSTARTUPASSEMBLIES"] = hook.GetName().Name,
             // The limiter runs on every request, as in production, but never refuses one: a refusal is not the cost measured.
@@ -82,6 +83,9 @@ internal sealed class LoadedApp : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>SIGKILL (what Process.Kill sends on Linux): the app gets no chance to stop its scheduler.</summary>
+    public void Kill() => process.Kill(entireProcessTree: true);
 
     public string OutputTail()
     {
