@@ -30,10 +30,12 @@ internal sealed class RunHistory(IServiceScopeFactory scopes, ILogger<RunHistory
         };
         await WriteAsync(run.FireInstanceId, async db =>
         {
-            if (run.Recovering)
+            if (run.Recovering && context.RecoveringTriggerKey is { } original)
             {
-                // The firing it recovers died with its process: its row would say Running forever.
-                await db.JobRuns.Where(r => r.JobName == run.JobName && r.TenantId == run.TenantId
+                // The firing it recovers died with its process: its row would say Running forever. Only that trigger's
+                // rows: a run of the same job on a live node is not touched.
+                var originalTrigger = original.ToString();
+                await db.JobRuns.Where(r => r.JobName == run.JobName && r.TenantId == run.TenantId && r.TriggerName == originalTrigger
                         && r.Outcome == JobOutcome.Running && r.StartedAtUtc < run.StartedAtUtc)
                     .ExecuteUpdateAsync(set => set.SetProperty(r => r.Outcome, JobOutcome.Interrupted)
                         .SetProperty(r => r.Error, "The process running it stopped; it was run again."), cancellationToken);
