@@ -23,6 +23,9 @@ public static class AuditActions
     public const string ProjectDeleted = "project.deleted";
     public const string FeatureToggled = "feature.toggled";
 
+    // Written by jobs: the weekly summary records the week it was sent for (and that key keeps it to once a week).
+    public const string WeeklySummarySent = "summary.weekly_sent";
+
     // Recorded by the platform operator's actions on a tenant, in that tenant's log (its owners see them too).
     public const string OperatorTenantSuspended = "operator.tenant_suspended";
     public const string OperatorTenantReactivated = "operator.tenant_reactivated";
@@ -36,6 +39,6 @@ public static class AuditActions
         SignInSucceeded, SignInFailed, SignInLockedOut, TenantCreated, MemberInvited, InvitationResent, InvitationRevoked, MemberJoined,
         MemberRoleChanged, MemberRemoved, MemberLeft, OwnershipTransferred, TenantSettingsChanged, ApiKeyCreated, ApiKeyRevoked, OperatorTenantSuspended,
         OperatorTenantReactivated, OperatorFeatureOverridden, PlanChanged, FeatureToggled,
-        ProjectCreated, ProjectUpdated, ProjectDeleted,
+        ProjectCreated, ProjectUpdated, ProjectDeleted, WeeklySummarySent,
     ];
 }
