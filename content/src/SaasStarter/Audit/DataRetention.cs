@@ -30,7 +30,8 @@ public sealed class DataRetention(AppDbContext db, WorkspaceFeatures workspace, 
             var before = now.AddDays(-days);
             // The one deliberate exception to the append-only audit log (AuditLog.GuardAppendOnly refuses tracked
             // deletes): retention is what the plan promises. ExecuteDelete goes around SaveChanges on purpose; the query
-            // filter (and RLS on PostgreSQL) still keeps it to this workspace.
+            // filter (and RLS on PostgreSQL) still keeps it to this workspace. On PostgreSQL the app's role may delete
+            // audit events only once they are a day old (DatabaseMigrator.AuditRetentionPolicy); no plan keeps less.
             var events = await DeleteInBatchesAsync(db.AuditEvents.Where(e => e.OccurredAtUtc < before)
                 .OrderBy(e => e.OccurredAtUtc).Select(e => e.Id), ids => db.AuditEvents.Where(e => ids.Contains(e.Id)), cancellationToken);
             if (events > 0) logger.LogInformation("Deleted {Count} audit events older than {Days} days", events, days);
