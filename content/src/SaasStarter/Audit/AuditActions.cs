@@ -25,6 +25,9 @@ public static class AuditActions
     // Someone of the workspace ran one of its jobs now from its jobs page.
     public const string JobTriggered = "job.triggered";
 
+    // Written by jobs: the weekly summary records the week it was sent for (and that key keeps it to once a week).
+    public const string WeeklySummarySent = "summary.weekly_sent";
+
     // Recorded by the platform operator's actions on a tenant, in that tenant's log (its owners see them too).
     public const string OperatorTenantSuspended = "operator.tenant_suspended";
     public const string OperatorTenantReactivated = "operator.tenant_reactivated";
@@ -39,6 +42,6 @@ public static class AuditActions
         SignInSucceeded, SignInFailed, SignInLockedOut, TenantCreated, MemberInvited, InvitationResent, InvitationRevoked, MemberJoined,
         MemberRoleChanged, MemberRemoved, MemberLeft, OwnershipTransferred, TenantSettingsChanged, ApiKeyCreated, ApiKeyRevoked, OperatorTenantSuspended,
         OperatorTenantReactivated, OperatorFeatureOverridden, OperatorJobTriggered, PlanChanged, FeatureToggled, JobTriggered,
-        ProjectCreated, ProjectUpdated, ProjectDeleted,
+        ProjectCreated, ProjectUpdated, ProjectDeleted, WeeklySummarySent,
     ];
 }

@@ -1,5 +1,6 @@
 using SaasStarter.Api;
 using SaasStarter.Audit.Api;
+using SaasStarter.Jobs;
 
 namespace SaasStarter.Audit;
 
@@ -10,6 +11,7 @@ public static class AuditModule
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddApiModule<AuditEventsApi>();
+        builder.AddTenantJob<DataRetention>(DataRetention.Definition);
         return builder;
     }
 }

@@ -82,9 +82,13 @@ public static class DatabaseMigrator
         }
     }
 
+    /// <summary>The app role's one way to delete audit events: retention (Audit.DataRetention), of events at least a day old.</summary>
+    public const string AuditRetentionPolicy = "audit_retention_only";
+
     /// <summary>
-    /// Data access, no DDL, on what exists and (default privileges) on what later migrations create; audit events
-    /// can only be added, so even a compromised app cannot rewrite its history.
+    /// Data access, no DDL, on what exists and (default privileges) on what later migrations create. Audit events are
+    /// never changed, and deleted only once a day old (a restrictive policy on top of the workspace's own): the plan's
+    /// retention (at least a day) can run, while even a compromised app cannot erase what was just recorded.
     /// </summary>
     private static string GrantsTo(string role)
     {
@@ -94,7 +98,10 @@ public static class DatabaseMigrator
             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted};
             GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted};
             REVOKE INSERT, UPDATE, DELETE ON "__EFMigrationsHistory" FROM {quoted};
-            REVOKE UPDATE, DELETE ON "AuditEvents" FROM {quoted};
+            REVOKE UPDATE ON "AuditEvents" FROM {quoted};
+            DROP POLICY IF EXISTS {AuditRetentionPolicy} ON "AuditEvents";
+            CREATE POLICY {AuditRetentionPolicy} ON "AuditEvents" AS RESTRICTIVE FOR DELETE TO {quoted}
+                USING ("OccurredAtUtc" < now() - interval '1 day');
             ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {quoted};
             ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {quoted};
             """;

@@ -15,5 +15,8 @@ public static class FeatureNames
     /// <summary>Downloading the projects as CSV: a plan feature (Pro and up by default).</summary>
     public const string ProjectExport = "ProjectExport";
 
-    public static IReadOnlyList<string> All { get; } = [Api, ProjectBoard, ProjectExport];
+    /// <summary>The Monday email to owners and admins about the projects' week (<see cref="Projects.WeeklySummary"/>): on, owners may switch it off.</summary>
+    public const string WeeklySummary = "WeeklySummary";
+
+    public static IReadOnlyList<string> All { get; } = [Api, ProjectBoard, ProjectExport, WeeklySummary];
 }

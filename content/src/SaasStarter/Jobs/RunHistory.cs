@@ -72,7 +72,9 @@ internal sealed class RunHistory(IServiceScopeFactory scopes, ILogger<RunHistory
 
     private static string? ErrorText(JobExecutionException? e)
     {
-        var cause = e?.InnerException ?? e;
+        // Quartz wraps what the job threw (once or twice): the history shows the job's own exception.
+        Exception? cause = e;
+        while (cause is SchedulerException { InnerException: { } inner }) cause = inner;
         if (cause is null) return null;
         var text = $"{cause.GetType().Name}: {cause.Message}";
         return text.Length <= JobRun.ErrorMaxLength ? text : text[..JobRun.ErrorMaxLength];

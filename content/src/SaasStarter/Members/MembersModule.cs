@@ -1,4 +1,5 @@
 using SaasStarter.Api;
+using SaasStarter.Jobs;
 using SaasStarter.Members.Api;
 using SaasStarter.Members.Invitations;
 
@@ -15,6 +16,7 @@ public static class MembersModule
         builder.Services.AddScoped<InvitationAcceptance>();
         builder.Services.AddApiModule<MembersApi>();
         builder.Services.AddApiModule<InvitationsApi>();
+        builder.AddTenantJob<ExpiredInvitationCleanup>(ExpiredInvitationCleanup.Definition);
         return builder;
     }
 }

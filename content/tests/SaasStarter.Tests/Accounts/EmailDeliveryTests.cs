@@ -281,9 +281,11 @@ public abstract class EmailDeliveryTests
             db.OutboxEmails.Add(abandoned);
             return await db.SaveChangesAsync();
         });
+        var stored = DateTime.UtcNow;
 
         EmailDelivery.Wake(factory);
-        await EmailDelivery.WaitForAsync(async () => (await EmailDelivery.DeliveryRunsAsync(factory)).Any(r => r.EndedAtUtc > abandoned.CreatedAtUtc),
+        // A run that started after the save (the start-up run may still have been ending then, without the email).
+        await EmailDelivery.WaitForAsync(async () => (await EmailDelivery.DeliveryRunsAsync(factory)).Any(r => r.StartedAtUtc > stored && r.EndedAtUtc is not null),
             "a run after the email was stored", TimeSpan.FromSeconds(10));
         Assert.Empty(sink.Messages); // claimed: not this run's to send
         // The run booked the next one for the claim's end, neither sooner (spinning) nor at the schedule's next round.

@@ -17,7 +17,7 @@ namespace SaasStarter.Tests.Api;
 /// </summary>
 public abstract class FeaturesApiTests(AppFactory factory)
 {
-    private static readonly string[] Flags = [FeatureNames.Api, FeatureNames.ProjectBoard, FeatureNames.ProjectExport];
+    private static readonly string[] Flags = [FeatureNames.Api, FeatureNames.ProjectBoard, FeatureNames.ProjectExport, FeatureNames.WeeklySummary];
 
     [ProviderFact]
     public async Task A_free_workspace_reads_its_plan_flags_and_limits_with_its_usage()
@@ -36,7 +36,7 @@ public abstract class FeaturesApiTests(AppFactory factory)
 
         Assert.Equal(("free", "Free"), Plan(features));
         Assert.Equal(Flags, features.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("name").GetString()));
-        Assert.Equal(new Dictionary<string, bool> { [FeatureNames.Api] = true, [FeatureNames.ProjectBoard] = false, [FeatureNames.ProjectExport] = false },
+        Assert.Equal(new Dictionary<string, bool> { [FeatureNames.Api] = true, [FeatureNames.ProjectBoard] = false, [FeatureNames.ProjectExport] = false, [FeatureNames.WeeklySummary] = true },
             Values(features));
         var catalog = factory.Services.GetRequiredService<FeatureCatalog>();
         Assert.All(features.GetProperty("features").EnumerateArray(), f =>
@@ -63,14 +63,14 @@ public abstract class FeaturesApiTests(AppFactory factory)
         var ofEnterprise = await FeaturesAsync(await enterprise.CreateKeyAsync([Permissions.ProjectsRead]));
 
         Assert.Equal(("pro", "Pro"), Plan(ofPro));
-        Assert.Equal(new Dictionary<string, bool> { [FeatureNames.Api] = true, [FeatureNames.ProjectBoard] = false, [FeatureNames.ProjectExport] = true },
+        Assert.Equal(new Dictionary<string, bool> { [FeatureNames.Api] = true, [FeatureNames.ProjectBoard] = false, [FeatureNames.ProjectExport] = true, [FeatureNames.WeeklySummary] = true },
             Values(ofPro));
         Assert.Equal((50, 1), Usage(ofPro.GetProperty("limits"), "members"));
         Assert.Equal((1000, 0), Usage(ofPro.GetProperty("limits"), "projects"));
 
         // The beta's configured targeting includes the enterprise plan's group.
         Assert.Equal(("enterprise", "Enterprise"), Plan(ofEnterprise));
-        Assert.Equal(new Dictionary<string, bool> { [FeatureNames.Api] = true, [FeatureNames.ProjectBoard] = true, [FeatureNames.ProjectExport] = true },
+        Assert.Equal(new Dictionary<string, bool> { [FeatureNames.Api] = true, [FeatureNames.ProjectBoard] = true, [FeatureNames.ProjectExport] = true, [FeatureNames.WeeklySummary] = true },
             Values(ofEnterprise));
         var limits = ofEnterprise.GetProperty("limits");
         Assert.Equal(JsonValueKind.Null, limits.GetProperty("members").GetProperty("limit").ValueKind);

@@ -27,13 +27,14 @@ public abstract class EvaluationMatrixTests
 
     protected EvaluationMatrixTests(AppFactory factory)
     {
+        // After the flags appsettings.json declares (indexes 0-3), so none of them is overwritten.
         this.factory = factory
-            .WithFlag(3, DefaultOn, enabled: true, ownerToggleable: true)
-            .WithFlag(4, DefaultOff, enabled: false, ownerToggleable: true)
-            .WithFlag(5, Locked, enabled: true, ownerToggleable: false)
-            .WithFlag(6, Rollout, enabled: true, ownerToggleable: false)
-            .WithSetting("feature_management:feature_flags:6:conditions:client_filters:0:name", "Microsoft.Targeting")
-            .WithSetting("feature_management:feature_flags:6:conditions:client_filters:0:parameters:Audience:DefaultRolloutPercentage", "50")
+            .WithFlag(4, DefaultOn, enabled: true, ownerToggleable: true)
+            .WithFlag(5, DefaultOff, enabled: false, ownerToggleable: true)
+            .WithFlag(6, Locked, enabled: true, ownerToggleable: false)
+            .WithFlag(7, Rollout, enabled: true, ownerToggleable: false)
+            .WithSetting("feature_management:feature_flags:7:conditions:client_filters:0:name", "Microsoft.Targeting")
+            .WithSetting("feature_management:feature_flags:7:conditions:client_filters:0:parameters:Audience:DefaultRolloutPercentage", "50")
             // free names neither flag; pro switches both on; enterprise both off.
             .WithSetting($"Plans:Catalog:1:Features:{DefaultOn}", "true").WithSetting($"Plans:Catalog:1:Features:{DefaultOff}", "true")
             .WithSetting($"Plans:Catalog:2:Features:{DefaultOn}", "false").WithSetting($"Plans:Catalog:2:Features:{DefaultOff}", "false");

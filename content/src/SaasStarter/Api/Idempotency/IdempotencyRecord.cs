@@ -9,8 +9,8 @@ namespace SaasStarter.Api.Idempotency;
 /// The first response to a request sent with an <c>Idempotency-Key</c>, kept so that a repeat (same API key, same
 /// key, same request) gets the same answer instead of doing the work again (<see cref="IdempotencyFilter"/>).
 /// One per (tenant, API key, key): the unique index is what decides between two repeats that race.
-/// Records older than <see cref="IdempotentRequests.Window"/> are ignored and replaced when their key comes back;
-/// nothing deletes the others yet (the background jobs issue adds the cleanup).
+/// Records older than <see cref="IdempotentRequests.Window"/> are ignored and replaced when their key comes back; the
+/// daily <see cref="Audit.DataRetention"/> job deletes the rest.
 /// </summary>
 public sealed class IdempotencyRecord : ITenantOwned
 {
