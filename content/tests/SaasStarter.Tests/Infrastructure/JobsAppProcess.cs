@@ -68,6 +68,12 @@ public sealed class JobsAppProcess : IAsyncDisposable
 
     public string OutputTail() => string.Join('\n', process.OutputLines.TakeLast(60));
 
+    /// <summary>SIGTERM: the app stops as a container runtime stops it; answers the exit code.</summary>
+    public Task<int> TerminateAsync(TimeSpan timeout) => process.TerminateAsync(timeout);
+
+    /// <summary>The first output line that matches; fails if the process exits or <paramref name="timeout"/> passes first.</summary>
+    public Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout) => process.WaitForLineAsync(match, timeout);
+
     /// <summary>SIGKILL (what <see cref="Process.Kill()"/> sends on Linux): the scheduler gets no chance to stop.</summary>
     public async Task KillAsync() => await DisposeAsync();
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace SaasStarter.Tests.Infrastructure;
 
@@ -80,6 +81,23 @@ public sealed class RunningAppProcess : IAsyncDisposable
     {
         lock (lines) return [.. lines];
     }
+
+    /// <summary>
+    /// SIGTERM, what <c>docker stop</c> sends: the app stops gracefully. Answers its exit code once it has exited; fails
+    /// if it is still running after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        if (Kill(process.Id, SigTerm) != 0) throw new InvalidOperationException($"kill -TERM {process.Id} failed ({Marshal.GetLastPInvokeError()}).");
+        using var limit = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(limit.Token);
+        return process.ExitCode;
+    }
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     public async ValueTask DisposeAsync()
     {
