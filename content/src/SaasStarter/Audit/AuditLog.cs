@@ -57,9 +57,10 @@ public sealed class AuditLog(AppDbContext db, IHttpContextAccessor http, IServic
     /// <summary>Called on every save: audit events are written once and never changed or deleted by the app.</summary>
     internal static void GuardAppendOnly(AppDbContext context)
     {
-        if (context.ChangeTracker.Entries<AuditEvent>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
+        if (context.ChangeTracker.Entries<AuditEvent>().Any(e => e.State is EntityState.Modified or EntityState.Deleted)
+            || context.ChangeTracker.Entries<OperatorAction>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
         {
-            throw new InvalidOperationException("Audit events are append-only: they cannot be changed or deleted.");
+            throw new InvalidOperationException("Audit events and operator actions are append-only: they cannot be changed or deleted.");
         }
     }
 

@@ -10,6 +10,7 @@ public static class AuditModule
     {
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddScoped<OperatorActionLog>();
         builder.Services.AddApiModule<AuditEventsApi>();
         builder.AddTenantJob<DataRetention>(DataRetention.Definition);
         return builder;

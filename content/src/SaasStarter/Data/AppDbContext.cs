@@ -58,6 +58,8 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext tena
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
+    public DbSet<OperatorAction> OperatorActions => Set<OperatorAction>();
+
     public DbSet<Project> Projects => Set<Project>();
 
     public DbSet<FeatureOverride> FeatureOverrides => Set<FeatureOverride>();

@@ -99,6 +99,7 @@ public static class DatabaseMigrator
             GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted};
             REVOKE INSERT, UPDATE, DELETE ON "__EFMigrationsHistory" FROM {quoted};
             REVOKE UPDATE ON "AuditEvents" FROM {quoted};
+            REVOKE UPDATE, DELETE ON "OperatorActions" FROM {quoted};
             DROP POLICY IF EXISTS {AuditRetentionPolicy} ON "AuditEvents";
             CREATE POLICY {AuditRetentionPolicy} ON "AuditEvents" AS RESTRICTIVE FOR DELETE TO {quoted}
                 USING ("OccurredAtUtc" < now() - interval '1 day');

@@ -64,7 +64,8 @@ public abstract class JobPagesTests
     {
         var scheduler = await factory.SchedulerAsync();
         var key = HistoryRetention.Definition.ScheduleKey;
-        using var op = await factory.SignedInSessionAsync((await factory.CreateOperatorAsync()).Email!);
+        var operatorEmail = (await factory.CreateOperatorAsync()).Email!;
+        using var op = await factory.SignedInSessionAsync(operatorEmail);
 
         var paused = await op.FollowAsync(await op.SubmitAsync(await op.GetAsync("/admin/jobs"), new Dictionary<string, string>(), $"form.job-pause[data-job='{Retention}']"));
         Assert.Contains("is paused", paused.Document.QuerySelector("#jobs-notice")?.TextContent);
@@ -77,6 +78,12 @@ public abstract class JobPagesTests
         Assert.Contains("runs on its schedule again", resumed.Document.QuerySelector("#jobs-notice")?.TextContent);
         Assert.Equal(TriggerState.Normal, await scheduler.GetTriggerState(key));
         Assert.Equal("Normal", resumed.Document.QuerySelector($"#jobs-table tr[data-job='{Retention}']")!.GetAttribute("data-state"));
+
+        // Both are platform actions (no workspace's log takes them): the platform audit page lists them, newest first.
+        var audit = await op.GetAsync("/admin/audit");
+        var actions = audit.Document.QuerySelectorAll("#operator-actions tbody tr[data-action]")
+            .Select(r => (r.GetAttribute("data-action"), r.Children[2].TextContent.Trim(), r.Children[3].TextContent.Trim())).Take(2).ToList();
+        Assert.Equal([(OperatorAction.JobResumed, operatorEmail, Retention), (OperatorAction.JobPaused, operatorEmail, Retention)], actions);
     }
 
     [ProviderFact]

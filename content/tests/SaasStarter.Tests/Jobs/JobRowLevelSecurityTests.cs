@@ -61,7 +61,7 @@ public sealed class JobRowLevelSecurityTests : IRunsOnPostgres
     }
 
     [PostgresFact]
-    public async Task The_app_role_deletes_audit_events_only_once_a_day_old_and_never_changes_one()
+    public async Task The_app_role_deletes_audit_events_only_once_a_day_old_and_never_changes_one_nor_an_operator_action()
     {
         await using var factory = new PostgresAppFactory();
         factory.WithSetting("Jobs:Enabled", "false");
@@ -82,6 +82,16 @@ public sealed class JobRowLevelSecurityTests : IRunsOnPostgres
         var update = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, update.SqlState);
         Assert.Equal(1, await world.CountEventsAsync(JobWorlds.RecentAction));
+
+        // The operator's platform actions: the app role may add them, never change or delete one.
+        command.CommandText = $"INSERT INTO \"OperatorActions\" (\"Id\", \"OccurredAtUtc\", \"Action\") VALUES ('{Guid.CreateVersion7()}', now(), 'test.action')";
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        foreach (var change in new[] { "UPDATE \"OperatorActions\" SET \"Target\" = 'rewritten'", "DELETE FROM \"OperatorActions\"" })
+        {
+            command.CommandText = change;
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+        }
     }
 
     internal sealed class ProbeFindings

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 using SaasStarter.Accounts;
 using SaasStarter.Audit;
 using SaasStarter.Data;
@@ -11,7 +12,7 @@ namespace SaasStarter.Pages.Admin;
 
 /// <summary>
 /// The platform audit view: every tenant's audit events, newest first, 50 a page, filtered by tenant address,
-/// action and actor. Two queries a page (the count and the rows, each with the tenant's address joined in), across
+/// action and actor; and the operator's latest actions on the platform itself (<see cref="OperatorAction"/>). Two queries a page (the count and the rows, each with the tenant's address joined in), across
 /// tenants, so inside the audited <see cref="PlatformBypass"/>.
 /// </summary>
 public sealed class AuditModel(AppDbContext db, PlatformBypass bypass, UserManager<AppUser> users) : PageModel
@@ -31,7 +32,11 @@ public sealed class AuditModel(AppDbContext db, PlatformBypass bypass, UserManag
     [BindProperty(SupportsGet = true, Name = "p")]
     public int PageNumber { get; set; } = 1;
 
+    /// <summary>How many of the operator's own platform actions the page lists (newest first, unfiltered).</summary>
+    public const int OperatorActionCount = 20;
+
     public IReadOnlyList<PlatformAuditEntry> Events { get; private set; } = [];
+    public IReadOnlyList<OperatorAction> OperatorActions { get; private set; } = [];
     public int Total { get; private set; }
     public int PageCount { get; private set; } = 1;
 
@@ -46,5 +51,7 @@ public sealed class AuditModel(AppDbContext db, PlatformBypass bypass, UserManag
                 .ToPageAsync(PageNumber, PageSize, HttpContext.RequestAborted);
         }
         (Events, Total, PageNumber, PageCount) = (found.Items, found.Total, found.Number, found.Count);
+        OperatorActions = await db.OperatorActions.AsNoTracking().OrderByDescending(a => a.OccurredAtUtc)
+            .Take(OperatorActionCount).ToListAsync(HttpContext.RequestAborted);
     }
 }

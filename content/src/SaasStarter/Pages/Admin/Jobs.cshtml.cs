@@ -15,11 +15,11 @@ namespace SaasStarter.Pages.Admin;
 /// The operator's jobs: every job in the <see cref="JobCatalog"/> with its schedule as the scheduler has it (previous and
 /// next fire, paused or not), pause / resume / run now, and the run history of every job and workspace.
 /// A run for one workspace is audited in that workspace's log; actions with no workspace (a platform job, a pause, a
-/// run for all workspaces) have no log to go into, so they are logged as warnings naming the operator, and a run keeps
-/// the operator's email in its history row.
+/// run for all workspaces) are recorded as <see cref="OperatorAction"/>s, and a run keeps the operator's email in its
+/// history row.
 /// </summary>
 public sealed class JobsModel(AppDbContext db, JobCatalog catalog, JobControl control, ISchedulerFactory schedulers,
-    IServiceScopeFactory scopes, ILogger<JobsModel> logger) : PageModel
+    IServiceScopeFactory scopes, OperatorActionLog operatorActions) : PageModel
 {
     public const int PageSize = 50;
 
@@ -90,7 +90,7 @@ public sealed class JobsModel(AppDbContext db, JobCatalog catalog, JobControl co
         {
             if (!string.IsNullOrWhiteSpace(workspace)) return Refuse($"{definition.Name} runs for the platform, not for a workspace: run it without one.");
             await control.RunNowAsync(definition, null, OperatorEmail, HttpContext.RequestAborted);
-            logger.LogWarning("Platform operator {OperatorEmail} ran platform job {Job} now", OperatorEmail, definition.Name);
+            await operatorActions.RecordAsync(OperatorAction.JobRun, definition.Name, HttpContext.RequestAborted);
             Notice = $"{definition.Name} is queued to run now; its run appears below once it starts.";
             return RedirectToPage();
         }
@@ -110,7 +110,7 @@ public sealed class JobsModel(AppDbContext db, JobCatalog catalog, JobControl co
         if (Find(job) is not { } definition) return Refuse("There is no job of that name; choose one from the table.");
         if (!definition.PerTenant) return Refuse($"{definition.Name} runs for the platform, not per workspace: use Run now.");
         await control.RunForAllWorkspacesAsync(definition, OperatorEmail, HttpContext.RequestAborted);
-        logger.LogWarning("Platform operator {OperatorEmail} ran job {Job} now for all workspaces", OperatorEmail, definition.Name);
+        await operatorActions.RecordAsync(OperatorAction.JobRunForAll, definition.Name, HttpContext.RequestAborted);
         Notice = $"{definition.Name} is queued to run now for every active workspace.";
         return RedirectToPage();
     }
@@ -133,7 +133,7 @@ public sealed class JobsModel(AppDbContext db, JobCatalog catalog, JobControl co
         if (pause) await control.PauseAsync(definition, HttpContext.RequestAborted);
         else await control.ResumeAsync(definition, HttpContext.RequestAborted);
         // A pause acts for the platform (a per-workspace job's schedule serves every workspace): no workspace log takes it.
-        logger.LogWarning("Platform operator {OperatorEmail} {Action} job {Job}", OperatorEmail, pause ? "paused" : "resumed", definition.Name);
+        await operatorActions.RecordAsync(pause ? OperatorAction.JobPaused : OperatorAction.JobResumed, definition.Name, HttpContext.RequestAborted);
         Notice = pause ? $"{definition.Name} is paused: its schedule fires no more until resumed." : $"{definition.Name} runs on its schedule again.";
         return RedirectToPage();
     }
