@@ -6,8 +6,11 @@ namespace SaasStarter.Jobs;
 /// What people do to jobs by hand: run one now (for one workspace, or for the platform), pause and resume its schedule.
 /// Callers audit the action; the run itself is recorded by <see cref="RunHistory"/> with who asked for it.
 /// </summary>
+/// <remarks>A singleton: it holds nothing of a request. Code outside Quartz asks it for the scheduler.</remarks>
 public sealed class JobControl(ISchedulerFactory schedulers)
 {
+    public ValueTask<IScheduler> SchedulerAsync(CancellationToken cancellationToken = default) => schedulers.GetScheduler(cancellationToken);
+
     public const string ManualGroup = "manual";
 
     public async Task RunNowAsync(JobDefinition job, Guid? tenantId, string requestedBy, CancellationToken cancellationToken = default)

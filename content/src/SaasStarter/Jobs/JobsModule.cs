@@ -35,7 +35,7 @@ public static class JobsModule
         var definitions = builder.Services.Where(d => d.ServiceType == typeof(JobDefinition))
             .Select(d => (JobDefinition)d.ImplementationInstance!).ToList();
         builder.Services.AddSingleton<JobCatalog>();
-        builder.Services.AddScoped<JobControl>();
+        builder.Services.AddSingleton<JobControl>();
 
         var database = DatabaseSettings.Read(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddQuartz(quartz =>

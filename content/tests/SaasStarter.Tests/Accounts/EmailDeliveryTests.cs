@@ -307,6 +307,10 @@ public abstract class EmailDeliveryTests
         await using var sink = new SmtpSink();
         await using var factory = EmailDelivery.WithSmtpServer(NewFactory(), sink.Port);
         _ = factory.Services;
+        // A pause stops firings, not a run already under way: let the start-up run end first, or it could send the
+        // email queued below.
+        await EmailDelivery.WaitForAsync(async () => await EmailDelivery.DeliveryRunsAsync(factory) is { Count: > 0 } runs
+            && runs.All(r => r.EndedAtUtc is not null), "the start-up run to end", TimeSpan.FromSeconds(30));
         await factory.WithScopeAsync(async services =>
         {
             await services.GetRequiredService<JobControl>().PauseAsync(SmtpDelivery.Definition);

@@ -18,7 +18,7 @@ namespace SaasStarter.Pages.Admin;
 /// run for all workspaces) are recorded as <see cref="OperatorAction"/>s, and a run keeps the operator's email in its
 /// history row.
 /// </summary>
-public sealed class JobsModel(AppDbContext db, JobCatalog catalog, JobControl control, ISchedulerFactory schedulers,
+public sealed class JobsModel(AppDbContext db, JobCatalog catalog, JobControl control,
     IServiceScopeFactory scopes, OperatorActionLog operatorActions) : PageModel
 {
     public const int PageSize = 50;
@@ -59,7 +59,7 @@ public sealed class JobsModel(AppDbContext db, JobCatalog catalog, JobControl co
     public async Task OnGetAsync()
     {
         var cancel = HttpContext.RequestAborted;
-        var scheduler = await schedulers.GetScheduler(cancel);
+        var scheduler = await control.SchedulerAsync(cancel);
         var latest = await JobHistory.LatestPerJobAsync(db, cancel);
         var rows = new List<JobRow>();
         foreach (var job in catalog.All)
@@ -123,7 +123,7 @@ public sealed class JobsModel(AppDbContext db, JobCatalog catalog, JobControl co
     {
         if (Find(job) is not { } definition) return Refuse("There is no job of that name; choose one from the table.");
         if (definition.Cron is null) return Refuse($"{definition.Name} has no schedule to {(pause ? "pause" : "resume")}; it runs only when triggered.");
-        var scheduler = await schedulers.GetScheduler(HttpContext.RequestAborted);
+        var scheduler = await control.SchedulerAsync(HttpContext.RequestAborted);
         var paused = await scheduler.GetTriggerState(definition.ScheduleKey, HttpContext.RequestAborted) == TriggerState.Paused;
         if (paused == pause)
         {
