@@ -519,15 +519,8 @@ internal static class EmailDelivery
         return last!;
     }
 
-    public static async Task WaitForAsync(Func<Task<bool>> condition, string what, TimeSpan patience, Func<string>? state = null)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < patience, $"Waited {patience.TotalSeconds} s for {what}; {state?.Invoke() ?? "not yet"}");
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-        }
-    }
+    public static Task WaitForAsync(Func<Task<bool>> condition, string what, TimeSpan patience, Func<string>? state = null) =>
+        Eventually.UntilAsync(condition, patience, what, state);
 
     private static string Describe(OutboxEmail email) =>
         $"the email has Attempts={email.Attempts}, SentAtUtc={email.SentAtUtc:O}, NextAttemptAtUtc={email.NextAttemptAtUtc:O}, LastError={email.LastError}";

@@ -19,7 +19,11 @@ public static class Eventually
                 throw new Xunit.Sdk.XunitException($"Still waiting for {waitingFor} after {timeout.TotalSeconds:0} s"
                     + (describe is null ? "" : $": {describe(value)}"));
             }
-            await Task.Delay(250);
+            await Task.Delay(100);
         }
     }
+
+    /// <summary>Until <paramref name="condition"/> holds; fails after <paramref name="timeout"/>.</summary>
+    public static Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string waitingFor, Func<string>? describe = null) =>
+        UntilAsync(condition, done => done, timeout, waitingFor, describe is null ? null : _ => describe());
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SaasStarter.Data;
 using SaasStarter.Jobs;
+using SaasStarter.Tests.Infrastructure;
 
 namespace SaasStarter.Tests.Jobs;
 
@@ -37,22 +38,13 @@ internal static class JobRunWaiter
     public static async Task<List<JobRun>> WaitForRunsAsync<TEntry>(this WebApplicationFactory<TEntry> app,
         Func<IQueryable<JobRun>, IQueryable<JobRun>> select, int count) where TEntry : class
     {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (true)
-        {
-            List<JobRun> runs;
-            await using (var scope = app.Services.CreateAsyncScope())
+        return await Eventually.UntilAsync(async () =>
             {
-                runs = await select(scope.ServiceProvider.GetRequiredService<AppDbContext>().JobRuns.AsNoTracking()).ToListAsync();
-            }
-            if (runs.Count >= count && runs.All(r => r.Outcome != JobOutcome.Running)) return runs;
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Waited {Timeout} for {count} ended job runs; found: "
-                    + string.Join("; ", runs.Select(r => $"{r.JobName} {r.TenantId} {r.Outcome} {r.Error}")));
-            }
-            await Task.Delay(100);
-        }
+                await using var scope = app.Services.CreateAsyncScope();
+                return await select(scope.ServiceProvider.GetRequiredService<AppDbContext>().JobRuns.AsNoTracking()).ToListAsync();
+            },
+            runs => runs.Count >= count && runs.All(r => r.Outcome != JobOutcome.Running), Timeout, $"{count} ended job runs",
+            runs => string.Join("; ", runs.Select(r => $"{r.JobName} {r.TenantId} {r.Outcome} {r.Error}")));
     }
 
     public static void AssertSucceeded(this JobRun run) =>

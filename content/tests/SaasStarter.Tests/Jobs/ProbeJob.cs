@@ -1,8 +1,7 @@
+using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
-using SaasStarter.Data;
 using SaasStarter.Jobs;
 using SaasStarter.Tests.Infrastructure;
 
@@ -44,25 +43,14 @@ internal static class JobTestSupport
     public static async Task<IScheduler> SchedulerAsync(this AppFactory factory)
     {
         var scheduler = await factory.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (scheduler.Status != SchedulerStatus.Running && DateTime.UtcNow < deadline) await Task.Delay(100);
-        Assert.Equal(SchedulerStatus.Running, scheduler.Status);
+        await Eventually.UntilAsync(() => Task.FromResult(scheduler.Status == SchedulerStatus.Running), TimeSpan.FromSeconds(30),
+            "the scheduler to run", () => scheduler.Status.ToString());
         await scheduler.AddJob(JobBuilder.Create().OfType(ProbeWork.Definition.JobType).WithIdentity(ProbeWork.Definition.Key).StoreDurably().Build(),
             new AddJobOptions { Replace = true });
         return scheduler;
     }
 
-    /// <summary>Waits until a finished run matching <paramref name="match"/> is recorded, and returns it.</summary>
-    public static async Task<JobRun> FinishedRunAsync(this AppFactory factory, Func<JobRun, bool> match)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var runs = await factory.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().JobRuns.AsNoTracking()
-                .Where(r => r.Outcome != JobOutcome.Running).ToListAsync());
-            if (runs.FirstOrDefault(match) is { } run) return run;
-            Assert.True(DateTime.UtcNow < deadline, "no matching run finished within 30 s");
-            await Task.Delay(200);
-        }
-    }
+    /// <summary>Waits until the runs matching <paramref name="match"/> have ended, and returns the first.</summary>
+    public static async Task<JobRun> FinishedRunAsync(this AppFactory factory, Expression<Func<JobRun, bool>> match) =>
+        (await factory.WaitForRunsAsync(runs => runs.Where(match), 1))[0];
 }
