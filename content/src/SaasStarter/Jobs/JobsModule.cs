@@ -37,7 +37,9 @@ public static class JobsModule
         builder.Services.AddSingleton<JobCatalog>();
         builder.Services.AddSingleton<JobControl>();
 
-        var database = DatabaseSettings.Read(builder.Configuration, builder.Environment.ContentRootPath);
+        // The settings AddData read and checked, not a second reading of them.
+        var database = builder.Services.Select(d => d.ImplementationInstance).OfType<DatabaseSettings>().SingleOrDefault()
+            ?? throw new InvalidOperationException("Call AddData before AddJobs: the job store lives in the app's database.");
         builder.Services.AddQuartz(quartz =>
         {
             quartz.ConfigureScheduler(scheduler => scheduler.InstanceName = builder.Environment.ApplicationName);
