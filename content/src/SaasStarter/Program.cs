@@ -1,16 +1,22 @@
 using SaasStarter.Accounts;
 using SaasStarter.Accounts.Setup;
 using SaasStarter.Api;
+using SaasStarter.Api.RateLimits;
 using SaasStarter.ApiKeys;
 using SaasStarter.Audit;
+using SaasStarter.Core;
 using SaasStarter.Data;
+using SaasStarter.Email;
 using SaasStarter.Features;
 using SaasStarter.Hosting;
 using SaasStarter.Jobs;
 using SaasStarter.Members;
+using SaasStarter.Operator;
 using SaasStarter.Pages;
+using SaasStarter.Plans;
 using SaasStarter.Projects;
 using SaasStarter.Tenancy;
+using SaasStarter.Tenants;
 
 if (args is ["healthcheck", ..])
 {
@@ -19,21 +25,29 @@ if (args is ["healthcheck", ..])
 
 try
 {
+    // Every module, platform first, each one line; a module registers what it owns and declares what it contributes
+    // (permissions, audit actions, flags, plan limits, navigation, jobs) here, in its own Add method, and nowhere else.
     var builder = WebApplication.CreateBuilder(args);
     builder.AddHosting();
     builder.AddData();
-    builder.AddAccounts();
     builder.AddTenancy();
-    builder.AddMembers();
-    builder.AddAudit();
-    builder.AddApi();
-    builder.AddApiKeys();
-    builder.AddProjects();
-    builder.AddFeatures();
     builder.AddJobs();
+    builder.AddPlans();
+    builder.AddFeatures();
+    builder.AddApi();
+    builder.AddAudit();
+    builder.AddEmail();
+    builder.AddTenants();
+    builder.AddAccounts();
+    builder.AddMembers();
+    builder.AddApiKeys();
+    builder.AddOperator();
+    builder.AddProjects();
     builder.AddPages();
 
     var app = builder.Build();
+    // The catalogs check what the modules declared, and the settings that name it, before anything runs.
+    app.CheckStartup();
     if (args is ["migrate", ..])
     {
         return await app.MigrateAsync();
@@ -46,9 +60,14 @@ try
     app.UseAuthentication();
     app.UseTenancy();
     app.UseAuthorization();
+    app.UseApiLimits();
     app.MapStaticAssets();
     app.MapHealth();
     app.MapApi();
+    app.MapTenants();
+    app.MapMembers();
+    app.MapAudit();
+    app.MapProjects();
     app.MapRazorPages().WithStaticAssets();
     await app.RunAsync();
     return 0;

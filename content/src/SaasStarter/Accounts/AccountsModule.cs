@@ -1,13 +1,23 @@
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Identity.UI.Services;
-using SaasStarter.Accounts.Email;
 using SaasStarter.Accounts.Setup;
+using SaasStarter.Audit;
+using SaasStarter.Core;
 using SaasStarter.Data;
-using SaasStarter.Hosting;
-using SaasStarter.Jobs;
 
 namespace SaasStarter.Accounts;
 
+/// <summary>The audit actions this module records, in every tenant of the user who signs in.</summary>
+public static class SignInAudit
+{
+    public const string Succeeded = "signin.succeeded";
+    public const string Failed = "signin.failed";
+    public const string LockedOut = "signin.locked_out";
+}
+
+/// <summary>
+/// Accounts on ASP.NET Core Identity (Areas/Identity restyles its pages): sign-up, sign-in with lockout and two factors,
+/// email confirmation through the outbox, the platform operator role and its first-run setup.
+/// </summary>
 public static class AccountsModule
 {
     public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
@@ -47,18 +57,9 @@ public static class AccountsModule
             cookie.Events.OnRedirectToAccessDenied = context => ApiAware(context, StatusCodes.Status403Forbidden);
         });
 
-        // Every email is stored in the outbox first, so no page waits on (or fails with) the mail server; with an
-        // SMTP server configured, the job email-outbox (SmtpDelivery) sends them, woken at once by OutboxWaker.
-        var email = EmailDeliverySettings.Read(builder.Configuration);
-        builder.Services.AddSingleton(email);
-        builder.Services.AddSingleton<OutboxSignal>();
-        builder.Services.AddScoped<IEmailSender, OutboxEmailSender>();
-        if (email.Smtp is { } smtp)
-        {
-            builder.Services.AddSingleton(smtp);
-            builder.AddPlatformJob<SmtpDelivery>(SmtpDelivery.Definition);
-            builder.Services.AddHostedService<OutboxWaker>();
-        }
+        builder.AddAuditAction(SignInAudit.Succeeded, "Signed in");
+        builder.AddAuditAction(SignInAudit.Failed, "Sign-in failed");
+        builder.AddAuditAction(SignInAudit.LockedOut, "Locked out after failed sign-ins");
 
         builder.Services.AddSingleton<SetupToken>();
         builder.Services.AddScoped<OperatorSetup>();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using SaasStarter.Data;
 using SaasStarter.Audit;
 
 namespace SaasStarter.Accounts;
@@ -48,9 +49,9 @@ internal sealed class LockoutSignInManager(
     private Task RecordAsync(AppUser user, SignInResult result, string method) =>
         audit.AddForUserTenantsAsync(user.Id, user.Email ?? user.UserName ?? "", result switch
         {
-            { Succeeded: true } => AuditActions.SignInSucceeded,
-            { IsLockedOut: true } => AuditActions.SignInLockedOut,
-            _ => AuditActions.SignInFailed,
+            { Succeeded: true } => SignInAudit.Succeeded,
+            { IsLockedOut: true } => SignInAudit.LockedOut,
+            _ => SignInAudit.Failed,
         }, new { method });
 
     public override Task<SignInResult> CheckPasswordSignInAsync(AppUser user, string password, bool lockoutOnFailure) =>

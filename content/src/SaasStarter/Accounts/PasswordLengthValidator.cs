@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using SaasStarter.Data;
 
 namespace SaasStarter.Accounts;
 

@@ -1,74 +1,91 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using SaasStarter.Api.Idempotency;
+using SaasStarter.Api.Keys;
 using SaasStarter.Api.OpenApi;
 using SaasStarter.Api.RateLimits;
+using SaasStarter.Data;
 using SaasStarter.Features;
+using SaasStarter.Jobs;
+using SaasStarter.Plans;
 
 namespace SaasStarter.Api;
 
+/// <summary>
+/// The integration API: the <c>/api/v1</c> group every module maps its endpoints onto (<see cref="ApiV1"/>), with its
+/// errors as RFC 9457 problems, its OpenAPI document and Scalar page, its rate and size limits, idempotent POSTs, and the
+/// API key scheme that produces the <see cref="ApiCaller"/> of each request. Managing keys is the ApiKeys module.
+/// </summary>
 public static class ApiModule
 {
+    /// <summary>The flag that switches the API (and a tenant's API keys page) on for a tenant: on in every plan by default.</summary>
+    public const string Feature = "Api";
+
+    /// <summary>The plan limit that sets the refill rate of a tenant's API buckets.</summary>
+    public const string RequestsPerMinuteLimit = "ApiRequestsPerMinute";
+
     public static WebApplicationBuilder AddApi(this WebApplicationBuilder builder)
     {
-        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-        {
-            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
-            // No endpoint matched, or the one that did is behind a feature that is off (an endpoint's own 404 keeps its own detail).
-            if (context.ProblemDetails.Status == StatusCodes.Status404NotFound
-                && (context.HttpContext.GetEndpoint() is null || FeatureGateFilter.WasHidden(context.HttpContext)))
-            {
-                var request = context.HttpContext.Request;
-                context.ProblemDetails.Detail ??= $"No API endpoint answers {request.Method} {request.Path}.";
-            }
-            // Unreadable JSON and missing parameters are the client's mistake: say which, with 400 (or 415, 413).
-            if (context.Exception is BadHttpRequestException bad)
-            {
-                context.ProblemDetails.Status = bad.StatusCode;
-                // The defaults described the 500 this started as.
-                context.ProblemDetails.Type = ClientErrorTypes.GetValueOrDefault(bad.StatusCode);
-                context.ProblemDetails.Title = "The request is not valid.";
-                context.ProblemDetails.Detail = bad.Message;
-                context.HttpContext.Response.StatusCode = bad.StatusCode;
-            }
-            // Routing answers a body in another media type before the endpoint runs, with no word of what it wanted.
-            if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType)
-            {
-                var sent = context.HttpContext.Request.ContentType;
-                context.ProblemDetails.Title = "The request body's media type is not supported.";
-                context.ProblemDetails.Detail = $"Send the body as JSON, with 'Content-Type: application/json'"
-                    + (string.IsNullOrEmpty(sent) ? " (the request had no Content-Type)." : $" (the request had '{sent}').");
-            }
-        });
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ApiErrors.Customize);
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddApiDocument();
-        builder.Services.AddApiModule<ServerInfoApi>();
+        builder.Services.AddSingleton<ApiGroup>();
         builder.AddApiLimits();
+
+        builder.Services.AddSingleton<ApiKeyDirectory>();
+        builder.Services.AddSingleton<ApiKeyUsage>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ApiKeyUsage>());
+        builder.Services.AddScoped<ApiCaller>();
+        builder.Services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        // Only the key scheme: a browser's sign-in cookie is never considered on the API.
+        builder.Services.AddAuthorizationBuilder().AddPolicy(ApiKeyEndpoints.Policy, policy => policy
+            .AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName)
+            .RequireAuthenticatedUser());
+
+        builder.AddFeatureFlag(new FeatureFlag(Feature, "API keys and the integration API (/api/v1).", OnByDefault: true));
+        builder.AddPlanLimit(new PlanLimit(RequestsPerMinuteLimit, "API requests", "per minute") { Note = "For each API key of this workspace." });
+        builder.AddRetentionRule(new RetentionRule("api-idempotency-records", (services, now, cancellationToken) =>
+        {
+            // No repeat can use a record older than the window any more.
+            var db = services.GetRequiredService<AppDbContext>();
+            var expired = now - IdempotentRequests.Window;
+            return RetentionRules.DeleteInBatchesAsync(
+                db.IdempotencyRecords.Where(r => r.CreatedAtUtc < expired).OrderBy(r => r.CreatedAtUtc).Select(r => r.Id),
+                ids => db.IdempotencyRecords.Where(r => ids.Contains(r.Id)), cancellationToken);
+        }));
         return builder;
     }
 
-    /// <summary>RFC 9110's sections of the client errors a <see cref="BadHttpRequestException"/> carries (others: no type).</summary>
-    private static readonly Dictionary<int, string> ClientErrorTypes = new()
-    {
-        [StatusCodes.Status400BadRequest] = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-        [StatusCodes.Status408RequestTimeout] = "https://tools.ietf.org/html/rfc9110#section-15.5.9",
-        [StatusCodes.Status413PayloadTooLarge] = "https://tools.ietf.org/html/rfc9110#section-15.5.14",
-        [StatusCodes.Status415UnsupportedMediaType] = "https://tools.ietf.org/html/rfc9110#section-15.5.16",
-    };
-
-    public static IServiceCollection AddApiModule<TModule>(this IServiceCollection services)
-        where TModule : class, IApiModule =>
-        services.AddSingleton<IApiModule, TModule>();
-
+    /// <summary>
+    /// <c>GET /api/v1</c> (what the API is and where its documentation lives), <c>/openapi/v1.json</c> and <c>/scalar</c>.
+    /// Each module maps its own endpoints onto <see cref="ApiV1"/> in its own <c>Map…</c>.
+    /// </summary>
     public static WebApplication MapApi(this WebApplication app)
     {
-        // Where MapApi stands, after authentication and authorization: see UseApiLimits.
-        app.UseApiLimits();
-        var v1 = app.MapGroup("/api/v1").WithTags("v1").WithApiLimits();
-        v1.AddEndpointFilter(NulCharacters.RefuseInQueryAsync);
-        foreach (var module in app.Services.GetServices<IApiModule>())
-        {
-            module.MapEndpoints(v1);
-        }
-
+        ServerInfoApi.Map(app.ApiV1());
         app.MapApiReference();
         return app;
+    }
+
+    /// <summary>
+    /// The <c>/api/v1</c> group, made once with what every endpoint of the API shares (its rate limit and body size
+    /// policies, the refusal of NUL characters in the query, the OpenAPI tag): modules map onto it, never beside it.
+    /// </summary>
+    public static RouteGroupBuilder ApiV1(this IEndpointRouteBuilder endpoints) =>
+        endpoints.ServiceProvider.GetRequiredService<ApiGroup>().V1(endpoints);
+
+    /// <summary>Holds the one <c>/api/v1</c> group of the app.</summary>
+    private sealed class ApiGroup
+    {
+        private RouteGroupBuilder? v1;
+
+        public RouteGroupBuilder V1(IEndpointRouteBuilder endpoints) => v1 ??= Create(endpoints);
+
+        private static RouteGroupBuilder Create(IEndpointRouteBuilder endpoints)
+        {
+            var group = endpoints.MapGroup("/api/v1").WithTags("v1").WithApiLimits();
+            group.AddEndpointFilter(Core.NulCharacters.RefuseInQueryAsync);
+            return group;
+        }
     }
 }

@@ -35,6 +35,9 @@ public static class VersionTags
 /// <summary>An If-Match precondition: met by <c>*</c> or by a strong tag equal to the current version's (RFC 9110 §13.1.1).</summary>
 public sealed class IfMatch(IList<EntityTagHeaderValue> tags)
 {
+    /// <summary>The precondition "still at <paramref name="version"/>": what a form that carries the version it showed sends.</summary>
+    public static IfMatch Version(int version) => new([new EntityTagHeaderValue(VersionTags.For(version))]);
+
     public bool IsMetBy(int version)
     {
         var current = new EntityTagHeaderValue(VersionTags.For(version));

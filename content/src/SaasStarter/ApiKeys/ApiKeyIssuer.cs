@@ -1,26 +1,28 @@
 using Microsoft.EntityFrameworkCore;
 using SaasStarter.Audit;
 using SaasStarter.Data;
-using SaasStarter.Members;
+using SaasStarter.Api.Keys;
+using SaasStarter.Core;
 using SaasStarter.Tenancy;
 
 namespace SaasStarter.ApiKeys;
 
 /// <summary>Creating and revoking the current tenant's keys (apikeys.manage); both audited.</summary>
-public sealed class ApiKeyIssuer(AppDbContext db, ITenantContext tenant, AuditLog audit, ApiKeyDirectory directory)
+public sealed class ApiKeyIssuer(AppDbContext db, ITenantContext tenant, AuditLog audit, ApiKeyDirectory directory, PermissionCatalog permissions)
 {
     public static readonly int[] ExpiryChoicesInDays = [30, 90, 365];
 
-    public sealed record Created(Outcome Outcome, string? Key, ApiKey? Row);
+    /// <summary>A new key: the whole key, shown once, and its row.</summary>
+    public sealed record Created(string Key, ApiKey Row);
 
     public IQueryable<ApiKey> All() => db.ApiKeys.OrderByDescending(k => k.CreatedAtUtc);
 
     /// <summary>The scopes the current member may give a key: never more than they may do themselves.</summary>
-    public IReadOnlyList<string> GrantableScopes() => [.. ApiCaller.AllScopes.Where(s => Permissions.Grant(tenant.MemberRole, s))];
+    public IReadOnlyList<string> GrantableScopes() => [.. permissions.ApiScopes.Where(tenant.Can)];
 
-    public async Task<Created> CreateAsync(Guid actorId, string? name, IReadOnlyCollection<string> scopes, int? expiresInDays)
+    public async Task<Outcome<Created>> CreateAsync(Guid actorId, string? name, IReadOnlyCollection<string> scopes, int? expiresInDays)
     {
-        if (!Permissions.Grant(tenant.MemberRole, Permissions.ApiKeysManage)) return Refused("You cannot manage API keys here.");
+        if (!tenant.Can(ApiKeyPermissions.Manage)) return Refused("You cannot manage API keys here.");
         name = name?.Trim() ?? "";
         if (name.Length is 0 or > ApiKey.MaxNameLength) return Refused($"Give the key a name of 1 to {ApiKey.MaxNameLength} characters.");
         if (name.Any(char.IsControl)) return Refused("Remove the control characters from the name.");
@@ -40,26 +42,26 @@ public sealed class ApiKeyIssuer(AppDbContext db, ITenantContext tenant, AuditLo
             ExpiresAtUtc = expiresInDays is { } d ? DateTime.UtcNow.AddDays(d) : null,
         };
         db.ApiKeys.Add(row);
-        audit.Add(AuditActions.ApiKeyCreated, name, new { id = publicId, scopes = row.ScopeList, expiresAtUtc = row.ExpiresAtUtc }, actorId);
+        audit.Add(ApiKeyAudit.Created, name, new { id = publicId, scopes = row.ScopeList, expiresAtUtc = row.ExpiresAtUtc }, actorId);
         await db.SaveChangesAsync();
-        return new Created(Outcome.Done, key, row);
+        return new Created(key, row);
     }
 
     public async Task<Outcome> RevokeAsync(Guid actorId, Guid keyId)
     {
-        if (!Permissions.Grant(tenant.MemberRole, Permissions.ApiKeysManage)) return new Outcome("You cannot manage API keys here.");
+        if (!tenant.Can(ApiKeyPermissions.Manage)) return Outcome.Refused("You cannot manage API keys here.");
         var key = await db.ApiKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Id == keyId && k.RevokedAtUtc == null);
-        if (key is null) return new Outcome("That key is already revoked or gone.");
+        if (key is null) return Outcome.Refused("That key is already revoked or gone.");
         await using var transaction = await db.Database.BeginTransactionAsync();
         var revoked = await db.ApiKeys.Where(k => k.Id == keyId && k.RevokedAtUtc == null)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAtUtc, DateTime.UtcNow));
-        if (revoked == 0) return new Outcome("That key is already revoked or gone.");
-        audit.Add(AuditActions.ApiKeyRevoked, key.Name, new { id = key.PublicId }, actorId);
+        if (revoked == 0) return Outcome.Refused("That key is already revoked or gone.");
+        audit.Add(ApiKeyAudit.Revoked, key.Name, new { id = key.PublicId }, actorId);
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
         directory.Forget(key.PublicId);
         return Outcome.Done;
     }
 
-    private static Created Refused(string problem) => new(new Outcome(problem), null, null);
+    private static Outcome<Created> Refused(string problem) => Outcome<Created>.From(Outcome.Refused(problem));
 }

@@ -1,14 +1,15 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SaasStarter.Data;
 using SaasStarter.Tenancy;
 
 namespace SaasStarter.Audit;
 
 /// <summary>
 /// Something that happened in a tenant: who, what, to whom, when, from where. Append-only: the app never changes
-/// or deletes one (<see cref="AuditLog.GuardAppendOnly"/> refuses it on save).
+/// or deletes one (<see cref="IAppendOnly"/>: saving refuses it).
 /// </summary>
-public sealed class AuditEvent : ITenantOwned
+public sealed class AuditEvent : ITenantOwned, IAppendOnly
 {
     public const int MaxDetailLength = 2000;
 
@@ -29,6 +30,7 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
 {
     public void Configure(EntityTypeBuilder<AuditEvent> audit)
     {
+        audit.ToTable("AuditEvents");
         audit.Property(e => e.ActorEmail).HasMaxLength(256);
         audit.Property(e => e.Action).HasMaxLength(64);
         audit.Property(e => e.Target).HasMaxLength(256);
@@ -38,5 +40,13 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         audit.HasIndex(e => new { e.TenantId, e.OccurredAtUtc });
         audit.HasIndex(e => new { e.TenantId, e.Action, e.OccurredAtUtc });
         audit.HasOne<Tenant>().WithMany().HasForeignKey(e => e.TenantId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+public static class AuditEventSet
+{
+    extension(AppDbContext db)
+    {
+        public DbSet<AuditEvent> AuditEvents => db.Set<AuditEvent>();
     }
 }

@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using SaasStarter.Pages.Shared;
+using SaasStarter.Core;
 
 namespace SaasStarter.Audit;
 

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using SaasStarter.ApiKeys;
+using SaasStarter.Api.Keys;
 using SaasStarter.Data;
 using SaasStarter.Tenancy;
 
@@ -11,7 +11,8 @@ namespace SaasStarter.Audit;
 /// Writes audit events into the current tenant. <see cref="Add"/> only stages the event on the context, so it is
 /// saved in the same transaction as the change it describes: a change without its event cannot happen.
 /// </summary>
-public sealed class AuditLog(AppDbContext db, IHttpContextAccessor http, IServiceScopeFactory scopes, ApiCaller apiCaller)
+public sealed class AuditLog(AppDbContext db, IHttpContextAccessor http, IServiceScopeFactory scopes, ApiCaller apiCaller,
+    AuditActionCatalog actions)
 {
     /// <summary>
     /// Stages an event. The actor is the signed-in user unless given; in a request made with an API key it is always
@@ -20,6 +21,7 @@ public sealed class AuditLog(AppDbContext db, IHttpContextAccessor http, IServic
     /// </summary>
     public AuditEvent Add(string action, string? target = null, object? detail = null, Guid? actorUserId = null, string? actorEmail = null)
     {
+        if (actions.Find(action) is null) throw new InvalidOperationException($"No module declares the audit action '{action}'.");
         var user = http.HttpContext?.User;
         var entry = new AuditEvent
         {
@@ -51,16 +53,6 @@ public sealed class AuditLog(AppDbContext db, IHttpContextAccessor http, IServic
             scope.ServiceProvider.GetRequiredService<TenantContext>().Enter(CurrentTenant.Of(tenant));
             scope.ServiceProvider.GetRequiredService<AuditLog>().Add(action, email, detail, userId, email);
             await scope.ServiceProvider.GetRequiredService<AppDbContext>().SaveChangesAsync();
-        }
-    }
-
-    /// <summary>Called on every save: audit events are written once and never changed or deleted by the app.</summary>
-    internal static void GuardAppendOnly(AppDbContext context)
-    {
-        if (context.ChangeTracker.Entries<AuditEvent>().Any(e => e.State is EntityState.Modified or EntityState.Deleted)
-            || context.ChangeTracker.Entries<OperatorAction>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
-        {
-            throw new InvalidOperationException("Audit events and operator actions are append-only: they cannot be changed or deleted.");
         }
     }
 

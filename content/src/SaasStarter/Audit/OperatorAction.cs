@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SaasStarter.Data;
 
 namespace SaasStarter.Audit;
 
@@ -8,7 +9,7 @@ namespace SaasStarter.Audit;
 /// whose schedule serves every workspace, running a platform job). Append-only, like <see cref="AuditEvent"/>; listed
 /// on the platform audit page.
 /// </summary>
-public sealed class OperatorAction
+public sealed class OperatorAction : IAppendOnly
 {
     public const string JobRun = "operator.job_run";
     public const string JobRunForAll = "operator.job_run_all";
@@ -27,11 +28,20 @@ public sealed class OperatorAction
     {
         public void Configure(EntityTypeBuilder<OperatorAction> action)
         {
+            action.ToTable("OperatorActions");
             action.Property(a => a.Action).HasMaxLength(64);
             action.Property(a => a.ActorEmail).HasMaxLength(256);
             action.Property(a => a.Target).HasMaxLength(256);
             action.Property(a => a.IpAddress).HasMaxLength(64);
             action.HasIndex(a => a.OccurredAtUtc);
         }
+    }
+}
+
+public static class OperatorActionSet
+{
+    extension(AppDbContext db)
+    {
+        public DbSet<OperatorAction> OperatorActions => db.Set<OperatorAction>();
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
-using SaasStarter.Tenancy;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace SaasStarter.Data;
 
@@ -15,7 +15,9 @@ public static class DataModule
         if (settings.Provider == DatabaseProvider.Postgres)
         {
             builder.Services.AddDbContext<AppDbContext, PostgresAppDbContext>(options =>
-                options.UseNpgsql(settings.ConnectionString).AddInterceptors(TenantConnectionSettings.Instance));
+                options.UseNpgsql(settings.ConnectionString).AddInterceptors(SessionSettings.Instance)
+                    // New tenant-owned tables get row-level security in the migration that creates them.
+                    .ReplaceService<IMigrationsModelDiffer, RowLevelSecurityDiffer>());
         }
         else
         {

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql;
 
 namespace SaasStarter.Data;
@@ -72,7 +73,7 @@ public static class DatabaseMigrator
             var owner = new NpgsqlConnectionStringBuilder(migrations).Username;
             if (!string.IsNullOrEmpty(appRole) && appRole != owner)
             {
-                await db.Database.ExecuteSqlRawAsync(GrantsTo(appRole));
+                await db.Database.ExecuteSqlRawAsync(GrantsTo(appRole, db.Model));
                 logger.LogInformation("Granted the app role {Role} the use of the tables", appRole);
             }
         }
@@ -82,27 +83,24 @@ public static class DatabaseMigrator
         }
     }
 
-    /// <summary>The app role's one way to delete audit events: retention (Audit.DataRetention), of events at least a day old.</summary>
-    public const string AuditRetentionPolicy = "audit_retention_only";
-
     /// <summary>
-    /// Data access, no DDL, on what exists and (default privileges) on what later migrations create. Audit events are
-    /// never changed, and deleted only once a day old (a restrictive policy on top of the workspace's own): the plan's
-    /// retention (at least a day) can run, while even a compromised app cannot erase what was just recorded.
+    /// Data access, no DDL, on what exists and (default privileges) on what later migrations create. Append-only records
+    /// (<see cref="IAppendOnly"/>) are never changed; a tenant's (its audit events) may be deleted by retention, which a
+    /// restrictive policy keeps to rows a day old (<see cref="RowLevelSecurity.AllowDeletingOnlyAfter"/>), while the
+    /// platform's (operator actions) are never deleted: even a compromised app cannot erase what was just recorded.
     /// </summary>
-    private static string GrantsTo(string role)
+    private static string GrantsTo(string role, IModel model)
     {
         var quoted = "\"" + role.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        var appendOnly = model.GetEntityTypes()
+            .Where(t => typeof(IAppendOnly).IsAssignableFrom(t.ClrType) && t.GetTableName() is not null)
+            .Select(t => $"REVOKE {(typeof(ITenantOwned).IsAssignableFrom(t.ClrType) ? "UPDATE" : "UPDATE, DELETE")} ON \"{t.GetTableName()}\" FROM {quoted};");
         return $"""
             GRANT USAGE ON SCHEMA public TO {quoted};
             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted};
             GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted};
             REVOKE INSERT, UPDATE, DELETE ON "__EFMigrationsHistory" FROM {quoted};
-            REVOKE UPDATE ON "AuditEvents" FROM {quoted};
-            REVOKE UPDATE, DELETE ON "OperatorActions" FROM {quoted};
-            DROP POLICY IF EXISTS {AuditRetentionPolicy} ON "AuditEvents";
-            CREATE POLICY {AuditRetentionPolicy} ON "AuditEvents" AS RESTRICTIVE FOR DELETE TO {quoted}
-                USING ("OccurredAtUtc" < now() - interval '1 day');
+            {string.Join("\n", appendOnly)}
             ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {quoted};
             ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {quoted};
             """;

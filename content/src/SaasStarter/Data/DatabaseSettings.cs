@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using SaasStarter.Hosting;
+using SaasStarter.Core;
 
 namespace SaasStarter.Data;
 

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using SaasStarter.Tenancy;
 
 namespace SaasStarter.Data;
 
-public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options, ITenantContext tenant)
+public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options, TenantScope tenant)
     : AppDbContext(options, tenant);

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using SaasStarter.Tenancy;
 
 namespace SaasStarter.Data;
 
-public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options, ITenantContext tenant)
+public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options, TenantScope tenant)
     : AppDbContext(options, tenant);

@@ -2,7 +2,7 @@ using SaasStarter.Plans;
 
 namespace SaasStarter.Features;
 
-/// <summary>Where a workspace's value of a flag comes from, strongest first.</summary>
+/// <summary>Where a tenant's value of a flag comes from, strongest first.</summary>
 public enum FeatureSource
 {
     Operator,
@@ -14,11 +14,12 @@ public enum FeatureSource
 /// <summary>
 /// The precedence rule, in one place: an operator override, else an owner's switch (only on flags owners may switch),
 /// else the plan (when it names the flag), else <see cref="FeatureSource.Default"/>: the flag's configured rules,
-/// evaluated by the library (targeting, rollout percentages, time windows). <see cref="Forced"/> is null only then.
+/// evaluated by the library (targeting, rollout percentages, time windows), or its declared default. <see cref="Forced"/>
+/// is null only then.
 /// </summary>
 public sealed record FeatureDecision(bool? Forced, FeatureSource Source)
 {
-    public static FeatureDecision Of(FeatureInfo feature, Plan plan, WorkspaceOverrides overrides)
+    public static FeatureDecision Of(FeatureFlag feature, Plan plan, TenantOverrides overrides)
     {
         if (overrides.Operator.TryGetValue(feature.Name, out var byOperator)) return new(byOperator, FeatureSource.Operator);
         if (feature.OwnerToggleable && overrides.Owner.TryGetValue(feature.Name, out var byOwner)) return new(byOwner, FeatureSource.Owner);

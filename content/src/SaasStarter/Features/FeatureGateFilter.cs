@@ -6,10 +6,11 @@ namespace SaasStarter.Features;
 public sealed record RequiredFeature(string Feature);
 
 /// <summary>
-/// Gates minimal API endpoints on a flag of the request's workspace: when it is off, the endpoint answers 404 with an
+/// Gates minimal API endpoints on a flag of the request's tenant: when it is off, the endpoint answers 404 with an
 /// empty body, and the pipeline's status code pages write it as they would for an address nothing answers (a problem
 /// under /api, the error page elsewhere), so a disabled feature looks like a missing endpoint. Razor Pages use the
-/// library's <c>[FeatureGate]</c> instead. Apply it after whatever enters the workspace (a key's authentication).
+/// library's <c>[FeatureGate]</c> instead (with <see cref="FeatureGates.Order"/>). Apply it after whatever enters the
+/// tenant (a key's authentication).
 /// </summary>
 public static class FeatureGateFilter
 {
@@ -18,18 +19,21 @@ public static class FeatureGateFilter
     /// <summary>The endpoint (or every endpoint of the group) answers 404 unless <paramref name="feature"/> is on.</summary>
     public static TBuilder RequireFeature<TBuilder>(this TBuilder builder, string feature) where TBuilder : IEndpointConventionBuilder
     {
-        // A typo would otherwise hide the endpoint for everyone, silently: the names are the ones the catalog checks.
-        if (!FeatureNames.All.Contains(feature, StringComparer.Ordinal))
-        {
-            throw new ArgumentException($"'{feature}' is not one of the flags in {nameof(FeatureNames)}.", nameof(feature));
-        }
         builder.WithMetadata(new RequiredFeature(feature));
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.AddEndpointFilterFactory((context, next) =>
         {
-            var http = context.HttpContext;
-            if (await http.RequestServices.GetRequiredService<IFeatureManagerSnapshot>().IsEnabledAsync(feature)) return await next(context);
-            http.Items[HiddenKey] = feature;
-            return TypedResults.NotFound();
+            // A typo would otherwise hide the endpoint for everyone, silently: refuse a flag no module declares.
+            if (context.ApplicationServices.GetRequiredService<FeatureCatalog>().Find(feature) is null)
+            {
+                throw new InvalidOperationException($"Endpoint {context.MethodInfo.Name} requires the flag '{feature}', which no module declares.");
+            }
+            return async invocation =>
+            {
+                var http = invocation.HttpContext;
+                if (await http.RequestServices.GetRequiredService<IFeatureManagerSnapshot>().IsEnabledAsync(feature)) return await next(invocation);
+                http.Items[HiddenKey] = feature;
+                return TypedResults.NotFound();
+            };
         });
         return builder;
     }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SaasStarter.Data;
 using SaasStarter.Tenancy;
 
 namespace SaasStarter.Features;
@@ -29,10 +30,19 @@ internal sealed class FeatureOverrideConfiguration : IEntityTypeConfiguration<Fe
 {
     public void Configure(EntityTypeBuilder<FeatureOverride> entity)
     {
+        entity.ToTable("FeatureOverrides");
         entity.Property(o => o.Feature).HasMaxLength(FeatureOverride.MaxFeatureLength);
         entity.Property(o => o.Source).HasConversion<string>().HasMaxLength(16);
         // One override per flag and source: setting it again updates the row.
         entity.HasIndex(o => new { o.TenantId, o.Feature, o.Source }).IsUnique();
         entity.HasOne<Tenant>().WithMany().HasForeignKey(o => o.TenantId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+public static class FeatureOverrideSet
+{
+    extension(AppDbContext db)
+    {
+        public DbSet<FeatureOverride> FeatureOverrides => db.Set<FeatureOverride>();
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Caching.Memory;
 namespace SaasStarter.Features;
 
 /// <summary>
-/// Each workspace's overrides, kept in memory so that evaluating a flag in steady state asks the database nothing.
+/// Each tenant's overrides, kept in memory so that evaluating a flag in steady state asks the database nothing.
 /// Whoever changes an override calls <see cref="Forget"/> after saving, so the next request on this instance sees it; other
 /// instances see it when their entry expires (<c>Features:CacheSeconds</c>, 30 by default).
 /// </summary>
@@ -20,9 +20,9 @@ public sealed class FeatureOverrideCache(IMemoryCache cache, IConfiguration conf
 
     public TimeSpan Lifetime => lifetime;
 
-    public async ValueTask<WorkspaceOverrides> GetAsync(Guid tenantId, Func<Task<WorkspaceOverrides>> load)
+    public async ValueTask<TenantOverrides> GetAsync(Guid tenantId, Func<Task<TenantOverrides>> load)
     {
-        if (cache.TryGetValue(Key(tenantId), out WorkspaceOverrides? known) && known is not null) return known;
+        if (cache.TryGetValue(Key(tenantId), out TenantOverrides? known) && known is not null) return known;
 
         var generation = generations.GetValueOrDefault(tenantId);
         var loaded = await load();

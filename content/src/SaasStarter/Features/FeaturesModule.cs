@@ -1,37 +1,31 @@
 using Microsoft.FeatureManagement;
-using SaasStarter.Api;
-using SaasStarter.Features.Api;
-using SaasStarter.Plans;
+using SaasStarter.Core;
 
 namespace SaasStarter.Features;
 
 /// <summary>
-/// Feature flags on Microsoft.FeatureManagement, per workspace. The manager is scoped (one per request or job run), so
-/// its definitions (<see cref="WorkspaceFeatureDefinitions"/>) and its targeting (<see cref="WorkspaceTargeting"/>) can
-/// read the scope's workspace; the configured definitions and the overrides stay cached across scopes.
+/// Feature flags on Microsoft.FeatureManagement, per tenant, for the flags the modules declare. The manager is scoped (one
+/// per request or job run), so its definitions (<see cref="TenantFeatureDefinitions"/>) and its targeting
+/// (<see cref="TenantTargeting"/>) read the scope's tenant; the configured definitions and the overrides stay cached
+/// across scopes. Switching a flag for a tenant is the tenants module's FeatureSwitches.
 /// </summary>
 public static class FeaturesModule
 {
     public static WebApplicationBuilder AddFeatures(this WebApplicationBuilder builder)
     {
-        var features = FeatureCatalog.Read(builder.Configuration);
-        builder.Services.AddSingleton(features);
-        builder.AddPlans(features);
+        builder.Services.AddCheckedSingleton<FeatureCatalog>();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<FeatureOverrideCache>();
-        builder.Services.AddScoped<WorkspaceFeatures>();
-        builder.Services.AddScoped<FeatureSwitches>();
-        // Flags and limits with the reason for each: the operator's page, and GET /api/v1/features for a workspace's own.
-        builder.Services.AddScoped<WorkspaceFeatureReport>();
-        builder.Services.AddApiModule<FeaturesApi>();
+        builder.Services.AddScoped<TenantFeatures>();
+        builder.Services.AddScoped<TenantFeatureReport>();
 
         // Registered before AddScopedFeatureManagement, which adds its own only where none is registered.
         builder.Services.AddSingleton(services => new ConfigurationFeatureDefinitionProvider(builder.Configuration)
         {
             Logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<ConfigurationFeatureDefinitionProvider>(),
         });
-        builder.Services.AddScoped<IFeatureDefinitionProvider, WorkspaceFeatureDefinitions>();
-        builder.Services.AddScopedFeatureManagement().WithTargeting<WorkspaceTargeting>();
+        builder.Services.AddScoped<IFeatureDefinitionProvider, TenantFeatureDefinitions>();
+        builder.Services.AddScopedFeatureManagement().WithTargeting<TenantTargeting>();
         return builder;
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.HttpOverrides;
+using SaasStarter.Core;
 
 namespace SaasStarter.Hosting;
 

@@ -35,7 +35,7 @@ public sealed class JobControl(ISchedulerFactory schedulers)
         if (!job.PerTenant) throw new ArgumentException($"Job {job.Name} runs for the platform, not per workspace.");
         var trigger = TriggerBuilder.Create()
             .WithIdentity($"{TenantFanOut.JobName}.{job.Name}.{Guid.CreateVersion7():N}", ManualGroup)
-            .ForJob(new JobKey(TenantFanOut.JobName, JobDefinition.Group))
+            .ForJob(TenantFanOut.Key)
             .UsingJobData(JobData.Target, job.Name)
             .UsingJobData(JobData.RequestedBy, requestedBy)
             .StartNow()

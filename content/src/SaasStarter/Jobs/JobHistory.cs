@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using SaasStarter.Data;
 
+using SaasStarter.Tenancy;
+
 namespace SaasStarter.Jobs;
 
 /// <summary>
@@ -28,7 +30,7 @@ public static class JobHistory
     public static async Task<Dictionary<string, JobRun>> LatestPerJobAsync(AppDbContext db, CancellationToken cancellationToken = default)
     {
         var latest = await db.JobRuns.AsNoTracking()
-            .Where(r => r.StartedAtUtc == db.JobRuns.Where(o => o.JobName == r.JobName).Max(o => o.StartedAtUtc))
+            .Where(r => r.StartedAtUtc == db.Set<JobRun>().Where(o => o.JobName == r.JobName).Max(o => o.StartedAtUtc))
             .ToListAsync(cancellationToken);
         // Two runs of one job may start in the same tick: keep one.
         return latest.GroupBy(r => r.JobName).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Id)!, StringComparer.Ordinal);

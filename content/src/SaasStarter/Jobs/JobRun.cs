@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SaasStarter.Data;
 
 namespace SaasStarter.Jobs;
 
@@ -51,6 +52,7 @@ public sealed class JobRun
     {
         public void Configure(EntityTypeBuilder<JobRun> run)
         {
+            run.ToTable("JobRuns");
             run.Property(r => r.JobName).HasMaxLength(200);
             run.Property(r => r.TriggerName).HasMaxLength(300);
             run.Property(r => r.FireInstanceId).HasMaxLength(200);
@@ -63,5 +65,13 @@ public sealed class JobRun
             run.HasIndex(r => new { r.JobName, r.ScheduledAtUtc });
             run.HasIndex(r => r.FireInstanceId);
         }
+    }
+}
+
+public static class JobRunSet
+{
+    extension(AppDbContext db)
+    {
+        public DbSet<JobRun> JobRuns => db.Set<JobRun>();
     }
 }

@@ -7,35 +7,52 @@ namespace SaasStarter.Jobs;
 /// Background jobs on Quartz.NET with its ADO.NET store in the app's own database (tables from the app's migrations):
 /// schedules and pending firings survive restarts; on PostgreSQL the schedulers of all app instances form one cluster
 /// (each firing runs on one node; a dead node's recoverable jobs run again elsewhere). Modules register their jobs with
-/// <see cref="AddPlatformJob{TJob}"/> and <see cref="AddTenantJob{TWork}"/> before <see cref="AddJobs"/>.
+/// <see cref="AddPlatformJob{TJob}"/> and <see cref="AddTenantJob{TWork}"/>, in any order relative to <see cref="AddJobs"/>
+/// (Quartz gathers what every call added when the scheduler starts).
 /// </summary>
 public static class JobsModule
 {
     public static WebApplicationBuilder AddPlatformJob<TJob>(this WebApplicationBuilder builder, JobDefinition definition)
-        where TJob : class, IJob
-    {
-        builder.Services.AddSingleton(definition with { PerTenant = false, JobType = typeof(TJob) });
-        return builder;
-    }
+        where TJob : class, IJob =>
+        builder.AddJob(definition with { PerTenant = false, JobType = typeof(TJob) });
 
     public static WebApplicationBuilder AddTenantJob<TWork>(this WebApplicationBuilder builder, JobDefinition definition)
         where TWork : class, ITenantJob
     {
         builder.Services.AddScoped<TWork>();
-        builder.Services.AddSingleton(definition with { PerTenant = true, JobType = typeof(TenantJobRunner<TWork>) });
+        return builder.AddJob(definition with { PerTenant = true, JobType = typeof(TenantJobRunner<TWork>) });
+    }
+
+    private static WebApplicationBuilder AddJob(this WebApplicationBuilder builder, JobDefinition definition)
+    {
+        builder.Services.AddSingleton(definition);
+        builder.Services.AddQuartz(quartz =>
+        {
+            quartz.AddJob(definition.JobType, job => job.WithIdentity(definition.Key).StoreDurably()
+                .RequestRecovery(definition.Recoverable).WithDescription(definition.Description));
+            if (definition.Cron is null) return;
+            quartz.AddTrigger(trigger =>
+            {
+                trigger.WithIdentity(definition.ScheduleKey)
+                    .WithSchedule(CronScheduleBuilder.Create(definition.Cron).InTimeZone(TimeZoneInfo.Utc))
+                    .WithDescription(definition.PerTenant ? "once per active workspace" : "scheduled");
+                // A per-tenant job's schedule fires the fan-out, which fires the job once for each active tenant.
+                if (definition.PerTenant) trigger.ForJob(TenantFanOut.Key).UsingJobData(JobData.Target, definition.Name);
+                else trigger.ForJob(definition.Key);
+            });
+        });
         return builder;
     }
 
-    /// <summary>Call after every module that registers jobs: it schedules what they registered.</summary>
+    /// <summary>The scheduler, its store in the app's database, retries, the run history and the built-in jobs.</summary>
     public static WebApplicationBuilder AddJobs(this WebApplicationBuilder builder)
     {
         var settings = JobSettings.Read(builder.Configuration);
         builder.Services.AddSingleton(settings);
-        builder.AddPlatformJob<HistoryRetention>(HistoryRetention.Definition);
-        var definitions = builder.Services.Where(d => d.ServiceType == typeof(JobDefinition))
-            .Select(d => (JobDefinition)d.ImplementationInstance!).ToList();
         builder.Services.AddSingleton<JobCatalog>();
         builder.Services.AddSingleton<JobControl>();
+        builder.AddPlatformJob<HistoryRetention>(HistoryRetention.Definition);
+        builder.AddTenantJob<DataRetention>(DataRetention.Definition);
 
         // The settings AddData read and checked, not a second reading of them.
         var database = builder.Services.Select(d => d.ImplementationInstance).OfType<DatabaseSettings>().SingleOrDefault()
@@ -66,29 +83,8 @@ public static class JobsModule
             }
             quartz.AddJobListener(services => new RunHistory(services.GetRequiredService<IServiceScopeFactory>(),
                 services.GetRequiredService<ILogger<RunHistory>>()), [GroupMatcher<JobKey>.AnyGroup()]);
-
-            quartz.AddJob<TenantFanOut>(job => job.WithIdentity(TenantFanOut.JobName, JobDefinition.Group).StoreDurably()
+            quartz.AddJob<TenantFanOut>(job => job.WithIdentity(TenantFanOut.Key).StoreDurably()
                 .RequestRecovery().WithDescription("Fires a per-workspace job once for each active workspace."));
-            foreach (var definition in definitions)
-            {
-                quartz.AddJob(definition.JobType, job => job.WithIdentity(definition.Key).StoreDurably()
-                    .RequestRecovery(definition.Recoverable).WithDescription(definition.Description));
-                if (definition.Cron is null) continue;
-                quartz.AddTrigger(trigger =>
-                {
-                    trigger.WithIdentity(definition.ScheduleKey)
-                        .WithSchedule(CronScheduleBuilder.Create(definition.Cron).InTimeZone(TimeZoneInfo.Utc))
-                        .WithDescription(definition.PerTenant ? "once per active workspace" : "scheduled");
-                    if (definition.PerTenant)
-                    {
-                        trigger.ForJob(new JobKey(TenantFanOut.JobName, JobDefinition.Group)).UsingJobData(JobData.Target, definition.Name);
-                    }
-                    else
-                    {
-                        trigger.ForJob(definition.Key);
-                    }
-                });
-            }
         });
         // Without it (Jobs:Enabled false) this instance runs no job, but still schedules into the shared store.
         if (settings.Enabled) builder.Services.AddHostedService<SchedulerHost>();

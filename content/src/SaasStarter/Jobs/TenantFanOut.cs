@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Quartz;
 using SaasStarter.Data;
 
+using SaasStarter.Tenancy;
+
 namespace SaasStarter.Jobs;
 
 /// <summary>
@@ -14,6 +16,7 @@ internal sealed class TenantFanOut(AppDbContext db, JobCatalog catalog, ILogger<
 {
     public const string JobName = "fan-out";
     public const string RunGroup = "tenant-runs";
+    public static readonly JobKey Key = new(JobName, JobDefinition.Group);
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {

@@ -1,9 +1,10 @@
 using System.Data;
 using Microsoft.EntityFrameworkCore;
-using SaasStarter.ApiKeys;
+using SaasStarter.Api.Keys;
 using SaasStarter.Audit;
 using SaasStarter.Data;
 using SaasStarter.Tenancy;
+using SaasStarter.Core;
 
 namespace SaasStarter.Members;
 
@@ -20,13 +21,13 @@ public sealed class MemberAdministration(AppDbContext db, ITenantContext tenant,
 
     public Task<Outcome> ChangeRoleAsync(Guid actorId, Guid membershipId, TenantRole role) => InTransactionAsync(async () =>
     {
-        if (!Permissions.Grant(tenant.MemberRole, Permissions.MembersManage)) return new Outcome("You cannot manage members here.");
+        if (!tenant.Can(MemberPermissions.Manage)) return Outcome.Refused("You cannot manage members here.");
         var target = await db.Memberships.SingleOrDefaultAsync(m => m.Id == membershipId);
-        if (target is null) return Outcome.Missing(NotFound);
+        if (target is null) return Outcome.NotFound(NotFound);
         if (target.Role == role) return Outcome.Done;
-        if ((target.Role == TenantRole.Owner || role == TenantRole.Owner) && tenant.MemberRole != TenantRole.Owner) return new Outcome(OwnersOnly);
-        if (target.Role == TenantRole.Owner && await OwnerCountAsync() == 1) return new Outcome(LastOwner);
-        audit.Add(AuditActions.MemberRoleChanged, await EmailOfAsync(target.UserId), new { from = target.Role.ToString(), to = role.ToString() },
+        if ((target.Role == TenantRole.Owner || role == TenantRole.Owner) && tenant.MemberRole != TenantRole.Owner) return Outcome.Refused(OwnersOnly);
+        if (target.Role == TenantRole.Owner && await OwnerCountAsync() == 1) return Outcome.Refused(LastOwner);
+        audit.Add(MemberAudit.RoleChanged, await EmailOfAsync(target.UserId), new { from = target.Role.ToString(), to = role.ToString() },
             actorId, await EmailOfAsync(actorId));
         target.Role = role;
         await db.SaveChangesAsync();
@@ -35,12 +36,12 @@ public sealed class MemberAdministration(AppDbContext db, ITenantContext tenant,
 
     public Task<Outcome> RemoveAsync(Guid actorId, Guid membershipId) => InTransactionAsync(async () =>
     {
-        if (!Permissions.Grant(tenant.MemberRole, Permissions.MembersManage)) return new Outcome("You cannot manage members here.");
+        if (!tenant.Can(MemberPermissions.Manage)) return Outcome.Refused("You cannot manage members here.");
         var target = await db.Memberships.SingleOrDefaultAsync(m => m.Id == membershipId);
-        if (target is null) return Outcome.Missing(NotFound);
-        if (target.Role == TenantRole.Owner && tenant.MemberRole != TenantRole.Owner) return new Outcome(OwnersOnly);
-        if (target.Role == TenantRole.Owner && await OwnerCountAsync() == 1) return new Outcome(LastOwner);
-        audit.Add(AuditActions.MemberRemoved, await EmailOfAsync(target.UserId), new { role = target.Role.ToString() },
+        if (target is null) return Outcome.NotFound(NotFound);
+        if (target.Role == TenantRole.Owner && tenant.MemberRole != TenantRole.Owner) return Outcome.Refused(OwnersOnly);
+        if (target.Role == TenantRole.Owner && await OwnerCountAsync() == 1) return Outcome.Refused(LastOwner);
+        audit.Add(MemberAudit.Removed, await EmailOfAsync(target.UserId), new { role = target.Role.ToString() },
             actorId, await EmailOfAsync(actorId));
         db.Memberships.Remove(target);
         await db.SaveChangesAsync();
@@ -50,10 +51,10 @@ public sealed class MemberAdministration(AppDbContext db, ITenantContext tenant,
     public Task<Outcome> LeaveAsync(Guid userId) => InTransactionAsync(async () =>
     {
         var own = await db.Memberships.SingleOrDefaultAsync(m => m.UserId == userId);
-        if (own is null) return Outcome.Missing(NotFound);
-        if (own.Role == TenantRole.Owner && await OwnerCountAsync() == 1) return new Outcome(LastOwner);
+        if (own is null) return Outcome.NotFound(NotFound);
+        if (own.Role == TenantRole.Owner && await OwnerCountAsync() == 1) return Outcome.Refused(LastOwner);
         var email = await EmailOfAsync(userId);
-        audit.Add(AuditActions.MemberLeft, email, new { role = own.Role.ToString() }, userId, email);
+        audit.Add(MemberAudit.Left, email, new { role = own.Role.ToString() }, userId, email);
         db.Memberships.Remove(own);
         await db.SaveChangesAsync();
         return Outcome.Done;
@@ -63,13 +64,13 @@ public sealed class MemberAdministration(AppDbContext db, ITenantContext tenant,
     public Task<Outcome> TransferOwnershipAsync(Guid actorId, Guid toMembershipId) => InTransactionAsync(async () =>
     {
         var actor = await db.Memberships.SingleOrDefaultAsync(m => m.UserId == actorId);
-        if (actor?.Role != TenantRole.Owner) return new Outcome("Only an owner can transfer ownership.");
+        if (actor?.Role != TenantRole.Owner) return Outcome.Refused("Only an owner can transfer ownership.");
         var target = await db.Memberships.SingleOrDefaultAsync(m => m.Id == toMembershipId);
-        if (target is null) return Outcome.Missing(NotFound);
-        if (target.Id == actor.Id) return new Outcome("You already own this workspace.");
+        if (target is null) return Outcome.NotFound(NotFound);
+        if (target.Id == actor.Id) return Outcome.Refused("You already own this workspace.");
         target.Role = TenantRole.Owner;
         actor.Role = TenantRole.Admin;
-        audit.Add(AuditActions.OwnershipTransferred, await EmailOfAsync(target.UserId), actorUserId: actorId, actorEmail: await EmailOfAsync(actorId));
+        audit.Add(MemberAudit.OwnershipTransferred, await EmailOfAsync(target.UserId), actorUserId: actorId, actorEmail: await EmailOfAsync(actorId));
         await db.SaveChangesAsync();
         return Outcome.Done;
     });
@@ -96,7 +97,7 @@ public sealed class MemberAdministration(AppDbContext db, ITenantContext tenant,
         catch (Exception e) when (IsConflict(e))
         {
             db.ChangeTracker.Clear();
-            return new Outcome("Someone changed the members at the same moment; look again and retry.");
+            return Outcome.Refused("Someone changed the members at the same moment; look again and retry.");
         }
     }
 

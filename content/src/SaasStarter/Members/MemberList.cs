@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using SaasStarter.Data;
-using SaasStarter.Pages.Shared;
+using SaasStarter.Core;
 using SaasStarter.Tenancy;
 
 namespace SaasStarter.Members;

@@ -1,17 +1,25 @@
-using SaasStarter.Pages.Tenant;
+using Microsoft.AspNetCore.Mvc.Razor;
 
 namespace SaasStarter.Pages;
 
+/// <summary>
+/// Razor Pages for every module, and the shell they share: the layout and partials in Pages/Shared, the landing page,
+/// the dashboard and the error page. Pages are found anywhere in the project (the root directory is the project itself),
+/// so each module keeps its pages in its own folder (<c>Projects/Pages/Index.cshtml</c>) and gives each one its address
+/// in its <c>@page</c> directive; what pages under /t/{slug} or /admin share is added by route there (Tenancy, Operator).
+/// </summary>
 public static class PagesModule
 {
-    /// <summary>Razor Pages, with what every page under /t/{slug} shares.</summary>
+    private const string SharedViews = "/Pages/Shared/{0}.cshtml";
+
     public static WebApplicationBuilder AddPages(this WebApplicationBuilder builder)
     {
-        builder.Services.AddRazorPages(options =>
+        builder.Services.AddRazorPages(options => options.RootDirectory = "/");
+        // The layout and partials stay in Pages/Shared, which the view engine would otherwise look for at /Shared.
+        builder.Services.Configure<RazorViewEngineOptions>(options =>
         {
-            options.Conventions.AddFolderApplicationModelConvention("/Tenant", model => model.Filters.Add(new LastTenant()));
-            // One page creates and edits a project: without an id it is a new one.
-            options.Conventions.AddPageRoute("/Tenant/Projects/Edit", "t/{slug}/projects/new");
+            options.PageViewLocationFormats.Add(SharedViews);
+            options.AreaPageViewLocationFormats.Add(SharedViews);
         });
         return builder;
     }

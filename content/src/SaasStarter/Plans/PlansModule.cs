@@ -1,15 +1,17 @@
-using SaasStarter.Features;
+using SaasStarter.Core;
 
 namespace SaasStarter.Plans;
 
+/// <summary>
+/// Plans from configuration (<c>Plans</c>) and the limits the modules declare for them. A tenant's plan comes with the
+/// tenant (<c>CurrentTenant.PlanId</c>); changing it is the tenants module's PlanAssignment.
+/// </summary>
 public static class PlansModule
 {
-    /// <summary>Called by AddFeatures: plans name the flags declared there.</summary>
-    public static WebApplicationBuilder AddPlans(this WebApplicationBuilder builder, FeatureCatalog features)
+    public static WebApplicationBuilder AddPlans(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(PlanCatalog.Read(builder.Configuration, features));
-        builder.Services.AddScoped<PlanAssignment>();
-        builder.Services.AddScoped<WorkspaceUsage>();
+        builder.Services.AddCheckedSingleton<PlanCatalog>();
+        builder.Services.AddScoped<TenantUsage>();
         builder.Services.AddScoped<PlanLimitGuard>();
         return builder;
     }

@@ -37,10 +37,19 @@ internal sealed class ProjectConfiguration : IEntityTypeConfiguration<Project>
 {
     public void Configure(EntityTypeBuilder<Project> project)
     {
+        project.ToTable("Projects");
         project.Property(p => p.Name).HasMaxLength(Project.MaxNameLength);
         project.Property(p => p.Description).HasMaxLength(Project.MaxDescriptionLength);
         project.Property(p => p.Status).HasConversion<string>().HasMaxLength(16);
         project.HasIndex(p => new { p.TenantId, p.Status, p.Name });
         project.HasOne<Tenant>().WithMany().HasForeignKey(p => p.TenantId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+public static class ProjectSet
+{
+    extension(AppDbContext db)
+    {
+        public DbSet<Project> Projects => db.Set<Project>();
     }
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using SaasStarter.Api;
+using SaasStarter.Core;
 
 namespace SaasStarter.Projects;
 

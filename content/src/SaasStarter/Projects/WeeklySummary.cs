@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Identity.UI.Services;
 using Microsoft.EntityFrameworkCore;
-using SaasStarter.Accounts.Email;
+using SaasStarter.Email;
 using SaasStarter.Audit;
 using SaasStarter.Data;
 using SaasStarter.Features;
@@ -10,16 +10,17 @@ using SaasStarter.Hosting;
 using SaasStarter.Jobs;
 using SaasStarter.Plans;
 using SaasStarter.Tenancy;
+using SaasStarter.Core;
 
 namespace SaasStarter.Projects;
 
 /// <summary>
-/// Monday morning, per workspace (where the <see cref="FeatureNames.WeeklySummary"/> flag is on): emails each owner
+/// Monday morning, per workspace (where the <see cref="ProjectFeatures.WeeklySummary"/> flag is on): emails each owner
 /// and admin what happened to the projects in the last 7 days, and how many there are by status.
 /// </summary>
 /// <remarks>
 /// Once per ISO week and workspace, however often it runs (a retry, a recovered run, an owner's "run now"): the send is
-/// recorded as a <see cref="AuditActions.WeeklySummarySent"/> event whose target is the week (e.g. <c>2026-W48</c>), in the
+/// recorded as a <see cref="ProjectAudit.WeeklySummarySent"/> event whose target is the week (e.g. <c>2026-W48</c>), in the
 /// same transaction as the emails (the outbox is in the same database), and a run that finds the week's event sends
 /// nothing. The check and the send happen under the workspace's <see cref="LimitLock"/>, so two runs at once cannot both
 /// miss the event. The record lives in the audit log, so owners see when the summary went and to how many people; it
@@ -32,7 +33,7 @@ public sealed class WeeklySummary(AppDbContext db, ITenantContext tenant, AuditL
         "Emails the owners and admins of each workspace a summary of its projects' week.")
     {
         Cron = "0 0 7 ? * MON",
-        Feature = FeatureNames.WeeklySummary,
+        Feature = ProjectFeatures.WeeklySummary,
         TenantTriggerable = true,
     };
 
@@ -51,7 +52,7 @@ public sealed class WeeklySummary(AppDbContext db, ITenantContext tenant, AuditL
         var now = DateTime.UtcNow;
         var week = WeekOf(now);
         await using var held = await LimitLock.TakeAsync(db, workspace.Id, cancellationToken);
-        if (await db.AuditEvents.AnyAsync(e => e.Action == AuditActions.WeeklySummarySent && e.Target == week, cancellationToken))
+        if (await db.AuditEvents.AnyAsync(e => e.Action == ProjectAudit.WeeklySummarySent && e.Target == week, cancellationToken))
         {
             logger.LogInformation("The weekly summary of {Week} was already sent for workspace {Slug}", week, workspace.Slug);
             return;
@@ -66,7 +67,7 @@ public sealed class WeeklySummary(AppDbContext db, ITenantContext tenant, AuditL
         var subject = $"{workspace.Name}: your week on {Product.Name}";
         var body = Body(workspace, figures, now);
         foreach (var address in recipients.Order(StringComparer.Ordinal)) await email.SendEmailAsync(address!, subject, body);
-        audit.Add(AuditActions.WeeklySummarySent, week, new { recipients = recipients.Count, figures.Created, figures.Updated, figures.Archived },
+        audit.Add(ProjectAudit.WeeklySummarySent, week, new { recipients = recipients.Count, figures.Created, figures.Updated, figures.Archived },
             actorEmail: "weekly summary");
         await db.SaveChangesAsync(cancellationToken);
         await held.CommitAsync(cancellationToken);

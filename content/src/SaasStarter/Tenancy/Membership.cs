@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using SaasStarter.Accounts;
+using SaasStarter.Data;
 
 namespace SaasStarter.Tenancy;
 
@@ -26,11 +26,20 @@ internal sealed class MembershipConfiguration : IEntityTypeConfiguration<Members
 {
     public void Configure(EntityTypeBuilder<Membership> membership)
     {
+        membership.ToTable("Memberships");
         // Composite indexes lead with TenantId: every tenant query filters on it first.
         membership.HasIndex(m => new { m.TenantId, m.UserId }).IsUnique();
         membership.HasIndex(m => m.UserId);
         membership.Property(m => m.Role).HasConversion<string>().HasMaxLength(16);
         membership.HasOne<Tenant>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Cascade);
         membership.HasOne<AppUser>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+public static class MembershipSet
+{
+    extension(AppDbContext db)
+    {
+        public DbSet<Membership> Memberships => db.Set<Membership>();
     }
 }

@@ -1,4 +1,5 @@
 using SaasStarter.Hosting;
+using SaasStarter.Core;
 
 namespace SaasStarter.Tenancy;
 

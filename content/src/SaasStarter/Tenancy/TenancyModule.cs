@@ -1,9 +1,18 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ApplicationModels;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Routing.Patterns;
+using SaasStarter.Data;
 
 namespace SaasStarter.Tenancy;
 
+/// <summary>
+/// Tenants, memberships and roles, the permissions modules declare, and the tenant every unit of work acts for: resolved
+/// from /t/{slug} (or a tenant's own host) for pages, entered by the API's key and by jobs for theirs.
+/// </summary>
 public static class TenancyModule
 {
     public static WebApplicationBuilder AddTenancy(this WebApplicationBuilder builder)
@@ -11,16 +20,15 @@ public static class TenancyModule
         var hosting = TenancyHosting.Read(builder.Configuration);
         builder.Services.AddSingleton(hosting);
         builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<PermissionCatalog>();
         builder.Services.AddScoped<TenantContext>();
         builder.Services.AddScoped<ITenantContext>(services => services.GetRequiredService<TenantContext>());
+        builder.Services.AddScoped<TenantScope>(services => services.GetRequiredService<TenantContext>());
         builder.Services.AddSingleton<TenantDirectory>();
-        builder.Services.AddScoped<TenantFounding>();
-        builder.Services.AddScoped<TenantSettings>();
-        builder.Services.AddScoped<UserWorkspaces>();
+        builder.Services.AddScoped<UserTenants>();
+        builder.Services.AddScoped<TenantNavigation>();
         builder.Services.AddScoped<PlatformBypass>();
-        // Every tenant page requires a signed-in user; membership itself is checked by TenantResolution.
-        builder.Services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(options =>
-            options.Conventions.AuthorizeFolder("/Tenant").AuthorizeFolder("/Tenants"));
+        builder.Services.Configure<RazorPagesOptions>(options => options.Conventions.Add(new TenantPageConvention()));
         if (hosting.CookieDomain is { } domain)
         {
             // Host mode: one sign-in (and its "remember this browser") for the base domain and every tenant host,
@@ -30,13 +38,14 @@ public static class TenancyModule
                 cookie => cookie.Cookie.Domain = domain);
             builder.Services.Configure<CookieTempDataProviderOptions>(options => options.Cookie.Domain = domain);
         }
-        builder.AddOperator();
         return builder;
     }
 
     /// <summary>After authentication (it needs the user), before authorization and the endpoints.</summary>
     public static WebApplication UseTenancy(this WebApplication app)
     {
+        // Declarations are checked now, not at the first request that needs them.
+        app.Services.GetRequiredService<PermissionCatalog>();
         if (app.Services.GetRequiredService<TenancyHosting>().Mode == TenancyMode.Host)
         {
             // Host mode: acme.example.com/members becomes /t/acme/members before it is resolved like any other.
@@ -45,5 +54,25 @@ public static class TenancyModule
         // The app itself, so TenantResolution can re-route a suspended tenant's requests to its suspended page.
         app.UseMiddleware<TenantResolution>(app);
         return app;
+    }
+
+    /// <summary>Whether a route template is a tenant's: the literal <c>t</c>, then the slug parameter.</summary>
+    public static bool IsTenantRoute(string? template) =>
+        template is not null
+        && RoutePatternFactory.Parse(template).PathSegments is [{ Parts: [RoutePatternLiteralPart { Content: "t" }] }, { Parts: [RoutePatternParameterPart { Name: "slug" }] }, ..];
+
+    /// <summary>
+    /// Every page routed under /t/{slug}, in whichever module's folder it lives: sign-in required (membership itself is
+    /// checked by TenantResolution) and the last-opened tenant remembered. Keyed by the route, so a new module's pages
+    /// get it without being listed anywhere.
+    /// </summary>
+    private sealed class TenantPageConvention : IPageApplicationModelConvention
+    {
+        public void Apply(PageApplicationModel model)
+        {
+            if (!IsTenantRoute(model.ActionDescriptor.AttributeRouteInfo?.Template)) return;
+            model.EndpointMetadata.Add(new AuthorizeAttribute());
+            model.Filters.Add(new LastTenant());
+        }
     }
 }

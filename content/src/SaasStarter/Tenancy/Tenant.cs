@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SaasStarter.Data;
 
 namespace SaasStarter.Tenancy;
 
@@ -20,9 +21,20 @@ internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
 {
     public void Configure(EntityTypeBuilder<Tenant> tenant)
     {
+        tenant.ToTable("Tenants");
         tenant.Property(t => t.Name).HasMaxLength(TenantSlug.MaxNameLength);
         tenant.Property(t => t.Slug).HasMaxLength(TenantSlug.MaxLength);
         tenant.Property(t => t.Plan).HasMaxLength(40);
         tenant.HasIndex(t => t.Slug).IsUnique();
+    }
+}
+
+public static class TenantSets
+{
+    extension(AppDbContext db)
+    {
+        public DbSet<Tenant> Tenants => db.Set<Tenant>();
+
+        public DbSet<TenantSlugAlias> TenantSlugAliases => db.Set<TenantSlugAlias>();
     }
 }

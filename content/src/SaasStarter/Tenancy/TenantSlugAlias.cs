@@ -19,6 +19,7 @@ internal sealed class TenantSlugAliasConfiguration : IEntityTypeConfiguration<Te
 {
     public void Configure(EntityTypeBuilder<TenantSlugAlias> alias)
     {
+        alias.ToTable("TenantSlugAliases");
         alias.Property(a => a.Slug).HasMaxLength(TenantSlug.MaxLength);
         alias.HasIndex(a => a.Slug).IsUnique();
         alias.HasIndex(a => a.TenantId);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using SaasStarter.Data;
 using SaasStarter.Hosting;
+using SaasStarter.Core;
 
 namespace SaasStarter.Accounts.Setup;
 

@@ -2,8 +2,10 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
-using SaasStarter.ApiKeys;
+using SaasStarter.Api.Keys;
 using SaasStarter.Data;
+
+using SaasStarter.Core;
 
 namespace SaasStarter.Api.Idempotency;
 
@@ -93,7 +95,7 @@ internal sealed class IdempotencyFilter : IEndpointFilter
                 title: "The idempotency key was used for another request.",
                 detail: $"This {IdempotentRequests.KeyHeader} was first sent with a different method, path or body. Use a new key for a new request.",
                 statusCode: StatusCodes.Status422UnprocessableEntity,
-                type: IdempotentRequests.KeyReusedType);
+                type: ProblemTypes.IdempotencyKeyReused);
 
     /// <summary>The request as the hash sees it: method, path and query, then the body's bytes (buffered, see WithIdempotency).</summary>
     private static async Task<string> HashAsync(HttpRequest request, CancellationToken cancellation)

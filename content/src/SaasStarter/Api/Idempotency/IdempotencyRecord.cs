@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using SaasStarter.ApiKeys;
+using SaasStarter.Api.Keys;
+using SaasStarter.Data;
 using SaasStarter.Tenancy;
 
 namespace SaasStarter.Api.Idempotency;
@@ -10,7 +11,7 @@ namespace SaasStarter.Api.Idempotency;
 /// key, same request) gets the same answer instead of doing the work again (<see cref="IdempotencyFilter"/>).
 /// One per (tenant, API key, key): the unique index is what decides between two repeats that race.
 /// Records older than <see cref="IdempotentRequests.Window"/> are ignored and replaced when their key comes back; the
-/// daily <see cref="Audit.DataRetention"/> job deletes the rest.
+/// daily data-retention job deletes the rest (the API module's retention rule).
 /// </summary>
 public sealed class IdempotencyRecord : ITenantOwned
 {
@@ -38,7 +39,10 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
 {
     public void Configure(EntityTypeBuilder<IdempotencyRecord> record)
     {
+        record.ToTable("IdempotencyRecords");
         record.HasIndex(r => new { r.TenantId, r.ApiKeyId, r.Key }).IsUnique();
+        // Retention deletes a tenant's expired records oldest first.
+        record.HasIndex(r => new { r.TenantId, r.CreatedAtUtc });
         record.Property(r => r.Key).HasMaxLength(IdempotencyRecord.MaxKeyLength);
         record.Property(r => r.RequestHash).HasMaxLength(64);
         record.Property(r => r.ContentType).HasMaxLength(256);
@@ -46,5 +50,13 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
         record.Property(r => r.ETag).HasMaxLength(256);
         record.HasOne<Tenant>().WithMany().HasForeignKey(r => r.TenantId).OnDelete(DeleteBehavior.Cascade);
         record.HasOne<ApiKey>().WithMany().HasForeignKey(r => r.ApiKeyId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+public static class IdempotencyRecordSet
+{
+    extension(AppDbContext db)
+    {
+        public DbSet<IdempotencyRecord> IdempotencyRecords => db.Set<IdempotencyRecord>();
     }
 }

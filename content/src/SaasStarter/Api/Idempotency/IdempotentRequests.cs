@@ -13,7 +13,6 @@ public static class IdempotentRequests
 {
     public const string KeyHeader = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
-    public const string KeyReusedType = "urn:problem-type:idempotency-key-reused";
 
     public static readonly TimeSpan Window = TimeSpan.FromHours(24);
 

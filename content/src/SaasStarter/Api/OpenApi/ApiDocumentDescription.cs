@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using SaasStarter.ApiKeys;
+using SaasStarter.Api.Keys;
 using SaasStarter.Hosting;
+
+using SaasStarter.Core;
 
 namespace SaasStarter.Api.OpenApi;
 
@@ -89,9 +91,9 @@ internal sealed class ApiDocumentDescription : IOpenApiDocumentTransformer
             new ProblemExample(401, "An API key is required.", "The API key has expired."),
             (Headers.WwwAuthenticate, new OpenApiHeaderReference(Headers.WwwAuthenticate, document)));
         components.Responses[Responses.Forbidden] = Problem(document, ProblemSchema,
-            $"The key lacks the scope the operation needs (`type` `{ApiProblems.MissingScopeType}`), its workspace is suspended (`type` `{ApiProblems.TenantSuspendedType}`), "
-            + $"or creating one more would go past a limit of the workspace's plan (`type` `{Plans.PlanLimitGuard.ProblemType}`).",
-            new ProblemExample(403, "The API key lacks a scope.", "This needs the scope 'projects.write'; the key (or its creator) does not have it.", Type: ApiProblems.MissingScopeType));
+            $"The key lacks the scope the operation needs (`type` `{ProblemTypes.MissingScope}`), its workspace is suspended (`type` `{ProblemTypes.TenantSuspended}`), "
+            + $"or creating one more would go past a limit of the workspace's plan (`type` `{ProblemTypes.PlanLimit}`).",
+            new ProblemExample(403, "The API key lacks a scope.", "This needs the scope 'projects.write'; the key (or its creator) does not have it.", Type: ProblemTypes.MissingScope));
         components.Responses[Responses.NotFound] = Problem(document, ProblemSchema,
             "No such object in the key's workspace (objects of other workspaces answer the same).",
             new ProblemExample(404, "Not Found", null));

@@ -2,12 +2,12 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.ApiExplorer;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using SaasStarter.ApiKeys;
+using SaasStarter.Api.Keys;
 
 namespace SaasStarter.Api.OpenApi;
 
 /// <summary>
-/// Operations behind <see cref="ApiKeysModule.RequireApiKey{TBuilder}"/> accept either security scheme; the scopes
+/// Operations behind <see cref="ApiKeyEndpoints.RequireApiKey{TBuilder}"/> accept either security scheme; the scopes
 /// their <see cref="RequiredScope"/> metadata names are listed in the requirement (OpenAPI 3.1 allows role names for
 /// non-OAuth schemes) and in the description, where a reader looks.
 /// </summary>
@@ -36,7 +36,7 @@ internal sealed class ApiKeySecurity : IOpenApiOperationTransformer
     {
         var metadata = description.ActionDescriptor.EndpointMetadata;
         return !metadata.OfType<IAllowAnonymous>().Any()
-            && metadata.OfType<IAuthorizeData>().Any(a => a.Policy == ApiKeysModule.Policy);
+            && metadata.OfType<IAuthorizeData>().Any(a => a.Policy == ApiKeyEndpoints.Policy);
     }
 
     private static List<string> Scopes(ApiDescription description) =>

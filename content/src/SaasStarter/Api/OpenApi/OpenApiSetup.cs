@@ -1,5 +1,6 @@
 using Scalar.AspNetCore;
 using SaasStarter.Hosting;
+using SaasStarter.Core;
 
 namespace SaasStarter.Api.OpenApi;
 

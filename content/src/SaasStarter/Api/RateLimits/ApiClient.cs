@@ -1,7 +1,5 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
-using SaasStarter.ApiKeys;
-using SaasStarter.Tenancy;
+using SaasStarter.Api.Keys;
 
 namespace SaasStarter.Api.RateLimits;
 
@@ -17,22 +15,20 @@ public abstract record ApiClient
     public sealed record Anonymous(string Address) : ApiClient;
 
     /// <summary>
-    /// The caller of a rate-limited request: the key the ApiKey scheme accepted, else the IP address. The limiter's
-    /// partitioner is synchronous and authenticating a key is not, so this runs as middleware just before the limiter and
-    /// leaves the answer in the request's features. It asks the key handler, whose result is cached for the request: on
-    /// endpoints that need a key authorization has already asked, so no key is looked up twice; on the few that do not, a
-    /// valid key still counts against its own buckets and never against an address.
+    /// The caller of a rate-limited request: the key the ApiKey scheme accepted (its <see cref="ApiCaller"/>), else the IP
+    /// address. The limiter's partitioner is synchronous and authenticating a key is not, so this runs as middleware just
+    /// before the limiter and leaves the answer in the request's features. It makes sure the key handler ran, whose result
+    /// is cached for the request: on endpoints that need a key authorization has already run it, so no key is looked up
+    /// twice; on the few that do not, a valid key still counts against its own buckets and never against an address.
     /// </summary>
     public static async Task<ApiClient> IdentifyAsync(HttpContext http)
     {
-        var result = await http.AuthenticateAsync(ApiKeyAuthentication.SchemeName);
-        if (result.Succeeded && KeyOf(result.Principal) is { } key)
-        {
-            // The plan as the key's cached copy of its workspace has it (no query): the handler entered that workspace.
-            var workspace = http.RequestServices.GetRequiredService<ITenantContext>().Tenant;
-            return workspace?.Id == key.TenantId ? key with { PlanId = workspace.PlanId } : key;
-        }
-        return new Anonymous(AddressOf(http));
+        await http.AuthenticateAsync(ApiKeyAuthentication.SchemeName);
+        var caller = http.RequestServices.GetRequiredService<ApiCaller>();
+        // The plan as the key's cached copy of its tenant has it (no query).
+        return caller is { KeyId: { } keyId, Tenant: { } tenant }
+            ? new Key(keyId, tenant.Id, tenant.PlanId)
+            : new Anonymous(AddressOf(http));
     }
 
     /// <summary>
@@ -45,10 +41,4 @@ public abstract record ApiClient
         if (address is { IsIPv4MappedToIPv6: true }) address = address.MapToIPv4();
         return address?.ToString() ?? "unknown";
     }
-
-    private static Key? KeyOf(ClaimsPrincipal? principal) =>
-        Guid.TryParse(principal?.FindFirst(ApiKeyAuthentication.KeyIdClaim)?.Value, out var keyId)
-        && Guid.TryParse(principal?.FindFirst(ApiKeyAuthentication.TenantIdClaim)?.Value, out var tenantId)
-            ? new Key(keyId, tenantId)
-            : null;
 }

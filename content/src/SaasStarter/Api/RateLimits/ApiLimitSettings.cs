@@ -1,5 +1,6 @@
 using System.Globalization;
 using SaasStarter.Hosting;
+using SaasStarter.Core;
 
 namespace SaasStarter.Api.RateLimits;
 

@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace SaasStarter.Api.RateLimits;
 
 /// <summary>
-/// Rate limits and request limits of the API group. <see cref="ApiModule"/> calls all three: <see cref="AddApiLimits"/>
-/// when adding the API, <see cref="UseApiLimits"/> and <see cref="WithApiLimits"/> when mapping it.
+/// Rate limits and request limits of the API group: <see cref="ApiModule"/> calls <see cref="AddApiLimits"/> when adding the
+/// API and <see cref="WithApiLimits"/> on its group; Program calls <see cref="UseApiLimits"/> where the middleware belongs.
 /// </summary>
 public static class ApiLimitsModule
 {
@@ -25,7 +25,7 @@ public static class ApiLimitsModule
     }
 
     /// <summary>
-    /// The limits' middleware. MapApi adds it where it stands in Program, after authentication and authorization: an API
+    /// The limits' middleware, after authentication and authorization in Program: an API
     /// endpoint that needs a key has been given one by then (a missing or wrong key was answered 401 and spent nothing here;
     /// a wrong key spent one of its address's refusals, <see cref="FailedKeyLimiter"/>),
     /// so the caller is the key's cached result. Only endpoints of the API group are touched.

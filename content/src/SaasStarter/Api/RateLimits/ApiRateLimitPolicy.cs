@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
-using SaasStarter.ApiKeys;
+using SaasStarter.Api.Keys;
+
+using SaasStarter.Core;
 
 namespace SaasStarter.Api.RateLimits;
 
@@ -14,9 +16,6 @@ namespace SaasStarter.Api.RateLimits;
 public sealed class ApiRateLimitPolicy(ApiRateLimiter limiter) : IRateLimiterPolicy<ApiClient>
 {
     public const string Name = "api";
-
-    /// <summary>The <c>type</c> of the 429 problem.</summary>
-    public const string RateLimitedType = "urn:problem-type:rate-limited";
 
     public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected { get; } = RejectAsync;
 
@@ -46,7 +45,7 @@ public sealed class ApiRateLimitPolicy(ApiRateLimiter limiter) : IRateLimiterPol
         };
         await ApiProblems.WriteAsync(http, StatusCodes.Status429TooManyRequests, "Too many requests.",
             $"{who} for now; retry after {seconds} second{(seconds == 1 ? "" : "s")}. The RateLimit-* headers of each response say what is left.",
-            RateLimitedType);
+            ProblemTypes.RateLimited);
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ namespace SaasStarter.Api.RateLimits;
 /// <summary>
 /// A token bucket per client IP address (<c>Api:RateLimits:FailedKeys</c>) for presented API keys that were refused:
 /// malformed, unknown, wrong secret, revoked, expired, creator gone. Only a refusal takes a token, so valid keys never
-/// spend it; once it is empty, <see cref="ApiKeys.ApiKeyAuthentication"/> answers that address's keys with 429 and looks
+/// spend it; once it is empty, <see cref="Keys.ApiKeyAuthentication"/> answers that address's keys with 429 and looks
 /// none up. Its own bucket, not the anonymous one: it is charged by outcome (refusals) rather than by request, guessing
 /// must be far slower than honest calls without a key, and neither should spend the other's allowance. In this instance's
 /// memory, like the other buckets.

@@ -28,16 +28,17 @@ internal sealed class PlanApiRateLimits : IApiRateLimits
 
     public PlanApiRateLimits(ApiLimitSettings settings, PlanCatalog plans)
     {
-        byPlan = plans.All.ToDictionary(p => p.Id, p => Of(p.Limits, settings), StringComparer.Ordinal);
+        byPlan = plans.All.ToDictionary(p => p.Id, p => Of(p.Limit(ApiModule.RequestsPerMinuteLimit), settings), StringComparer.Ordinal);
         ofDefault = byPlan[plans.Default.Id];
     }
 
     public TenantRateLimits For(Guid tenantId, string? planId) =>
         planId is not null && byPlan.TryGetValue(planId, out var limits) ? limits : ofDefault;
 
-    internal static TenantRateLimits Of(PlanLimits plan, ApiLimitSettings settings)
+    /// <param name="requestsPerMinute">The plan's limit; null: none.</param>
+    internal static TenantRateLimits Of(int? requestsPerMinute, ApiLimitSettings settings)
     {
-        if (plan.ApiRequestsPerMinute is not { } rate) return new(settings.PerKey, settings.PerTenant);
+        if (requestsPerMinute is not { } rate) return new(settings.PerKey, settings.PerTenant);
         return new(
             new RateLimit(Math.Min(settings.PerKey.PermitsPerMinute, rate), Math.Min(settings.PerKey.Burst, rate)),
             new RateLimit(rate, Math.Min(settings.PerTenant.Burst, rate)));

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.Metadata;
-using SaasStarter.ApiKeys;
+using SaasStarter.Api.Keys;
 
 namespace SaasStarter.Api.RateLimits;
 

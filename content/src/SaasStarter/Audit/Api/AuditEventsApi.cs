@@ -3,9 +3,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SaasStarter.Api;
-using SaasStarter.ApiKeys;
+using SaasStarter.Api.Keys;
+using SaasStarter.Core;
 using SaasStarter.Data;
-using SaasStarter.Members;
 
 namespace SaasStarter.Audit.Api;
 
@@ -13,7 +13,7 @@ namespace SaasStarter.Audit.Api;
 /// <c>GET /api/v1/audit-events</c> (audit.read): the workspace's audit log, newest first, paged, filtered like the
 /// audit page (<see cref="AuditFilters"/>) by action, actor and a moment to start from.
 /// </summary>
-internal sealed class AuditEventsApi : IApiModule
+internal static class AuditEventsApi
 {
     public const int MaxActorLength = 256;
 
@@ -24,21 +24,21 @@ internal sealed class AuditEventsApi : IApiModule
     public sealed record AuditEventDto(Guid Id, DateTime OccurredAtUtc, string Action, string? ActorEmail, string? Target, string? IpAddress,
         JsonElement? Detail);
 
-    public void MapEndpoints(RouteGroupBuilder v1) =>
+    public static void Map(RouteGroupBuilder v1) =>
         v1.MapGet("/audit-events", ListAsync)
             .RequireApiKey()
-            .RequireScope(Permissions.AuditRead)
+            .RequireScope(AuditPermissions.Read)
             .WithName("ListAuditEvents")
             .WithSummary("The workspace's audit events, newest first, paged; filter by action, actor (part of the email) and since (ISO 8601).");
 
     private static async Task<Results<Ok<PagedList<AuditEventDto>>, ValidationProblem>> ListAsync(
-        AppDbContext db, HttpRequest request, int? page, int? pageSize, string? action, string? actor, string? since,
+        AppDbContext db, AuditActionCatalog actions, HttpRequest request, int? page, int? pageSize, string? action, string? actor, string? since,
         CancellationToken cancellationToken)
     {
         var errors = ApiPaging.Problems(page, pageSize) ?? [];
-        if (!string.IsNullOrWhiteSpace(action) && !AuditActions.All.Contains(action))
+        if (!string.IsNullOrWhiteSpace(action) && actions.Find(action) is null)
         {
-            errors["action"] = [$"action must be one of {string.Join(", ", AuditActions.All)}."];
+            errors["action"] = [$"action must be one of {string.Join(", ", actions.All.Select(a => a.Name))}."];
         }
         if (actor?.Length > MaxActorLength) errors["actor"] = [$"actor is at most {MaxActorLength} characters."];
         DateTime? sinceUtc = null;

@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SaasStarter.Api;
-using SaasStarter.ApiKeys;
+using SaasStarter.Api.Keys;
 using SaasStarter.Members.Invitations;
 using SaasStarter.Tenancy;
+using SaasStarter.Core;
 
 namespace SaasStarter.Members.Api;
 
@@ -12,7 +13,7 @@ namespace SaasStarter.Members.Api;
 /// with a role, and revoking. Everything goes through <see cref="TenantInvitations"/>, so the key follows its rules
 /// as its creator would: only an owner's key invites owners, no second invitation to the same address.
 /// </summary>
-internal sealed class InvitationsApi : IApiModule
+internal static class InvitationsApi
 {
     /// <summary>A waiting invitation: <c>status</c> is <c>open</c> or <c>expired</c> (an expired one can be revoked to clear it).</summary>
     public sealed record InvitationDto(Guid Id, string Email, string Role, string Status, DateTime ExpiresAtUtc);
@@ -20,9 +21,9 @@ internal sealed class InvitationsApi : IApiModule
     /// <summary><c>role</c>: Owner, Admin, Member or Viewer (any case).</summary>
     public sealed record InviteRequest(string? Email, string? Role);
 
-    public void MapEndpoints(RouteGroupBuilder v1)
+    public static void Map(RouteGroupBuilder v1)
     {
-        var invitations = v1.MapGroup("/invitations").RequireApiKey().RequireScope(Permissions.MembersInvite);
+        var invitations = v1.MapGroup("/invitations").RequireApiKey().RequireScope(MemberPermissions.Invite);
 
         invitations.MapGet("", ListAsync)
             .WithName("ListInvitations")
@@ -59,7 +60,7 @@ internal sealed class InvitationsApi : IApiModule
     {
         var invitation = await invitations.Waiting().AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, cancellationToken);
         return invitation is null
-            ? OutcomeProblems.For(Outcome.Missing("No waiting invitation has this id."))
+            ? OutcomeProblems.Problem(Outcome.NotFound("No waiting invitation has this id."))
             : TypedResults.Ok(ToDto(invitation, DateTime.UtcNow));
     }
 
@@ -74,9 +75,9 @@ internal sealed class InvitationsApi : IApiModule
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var invited = await invitations.InviteAsync(caller.CreatedByUserId!.Value, body.Email, role!.Value);
-        if (invited.Invitation is not { } invitation)
+        if (invited.Value is not { } invitation)
         {
-            return invited.Outcome.Kind == OutcomeKind.Invalid ? OutcomeProblems.Validation(invited.Outcome) : OutcomeProblems.For(invited.Outcome);
+            return invited.Kind == OutcomeKind.Invalid ? OutcomeProblems.Validation(invited) : OutcomeProblems.Problem(invited);
         }
         var location = links.GetPathByName(http, "GetInvitation", new { id = invitation.Id });
         return TypedResults.Created(location, ToDto(invitation, DateTime.UtcNow));
@@ -85,7 +86,7 @@ internal sealed class InvitationsApi : IApiModule
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(Guid id, TenantInvitations invitations, ApiCaller caller)
     {
         var outcome = await invitations.RevokeAsync(caller.CreatedByUserId!.Value, id);
-        return outcome.Succeeded ? TypedResults.NoContent() : OutcomeProblems.For(outcome);
+        return outcome.Succeeded ? TypedResults.NoContent() : OutcomeProblems.Problem(outcome);
     }
 
     /// <summary>A role by name, in any case; numbers are not names, so "1" is refused rather than read as Admin.</summary>

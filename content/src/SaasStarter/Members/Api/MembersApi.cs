@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SaasStarter.Api;
-using SaasStarter.ApiKeys;
+using SaasStarter.Api.Keys;
 using SaasStarter.Data;
+using SaasStarter.Core;
 
 namespace SaasStarter.Members.Api;
 
@@ -10,24 +11,24 @@ namespace SaasStarter.Members.Api;
 /// (members.manage). Removal goes through <see cref="MemberAdministration"/>, so its rules hold for keys as for people:
 /// the last owner stays, and only an owner's key removes an owner.
 /// </summary>
-internal sealed class MembersApi : IApiModule
+internal static class MembersApi
 {
     public const int MaxSearchLength = 256;
 
     /// <summary>A member: <c>id</c> is the membership's (what DELETE takes), <c>userId</c> the person's across workspaces.</summary>
     public sealed record MemberDto(Guid Id, Guid UserId, string Email, string Role, DateTime JoinedAtUtc);
 
-    public void MapEndpoints(RouteGroupBuilder v1)
+    public static void Map(RouteGroupBuilder v1)
     {
         var members = v1.MapGroup("/members").RequireApiKey();
 
         members.MapGet("", ListAsync)
-            .RequireScope(Permissions.MembersRead)
+            .RequireScope(MemberPermissions.Read)
             .WithName("ListMembers")
             .WithSummary("The workspace's members by email, paged; q narrows to emails containing it.");
 
         members.MapDelete("/{id:guid}", RemoveAsync)
-            .RequireScope(Permissions.MembersManage)
+            .RequireScope(MemberPermissions.Manage)
             .WithName("RemoveMember")
             .WithSummary("Removes a member from the workspace (never the last owner; only an owner's key removes an owner).")
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -48,7 +49,7 @@ internal sealed class MembersApi : IApiModule
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(Guid id, MemberAdministration administration, ApiCaller caller)
     {
         var outcome = await administration.RemoveAsync(caller.CreatedByUserId!.Value, id);
-        return outcome.Succeeded ? TypedResults.NoContent() : OutcomeProblems.For(outcome);
+        return outcome.Succeeded ? TypedResults.NoContent() : OutcomeProblems.Problem(outcome);
     }
 
     private static MemberDto ToDto(MemberEntry entry) =>

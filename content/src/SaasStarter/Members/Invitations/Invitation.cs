@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using SaasStarter.Accounts;
+using SaasStarter.Data;
 using SaasStarter.Tenancy;
 
 namespace SaasStarter.Members.Invitations;
@@ -49,6 +49,7 @@ internal sealed class InvitationConfiguration : IEntityTypeConfiguration<Invitat
 {
     public void Configure(EntityTypeBuilder<Invitation> invitation)
     {
+        invitation.ToTable("Invitations");
         invitation.HasIndex(i => i.TokenHash).IsUnique();
         // At most one waiting invitation per address and tenant, even when two admins invite at once. The filter's
         // SQL is the same on SQLite and PostgreSQL.
@@ -61,5 +62,13 @@ internal sealed class InvitationConfiguration : IEntityTypeConfiguration<Invitat
         invitation.HasOne<Tenant>().WithMany().HasForeignKey(i => i.TenantId).OnDelete(DeleteBehavior.Cascade);
         // The inviter may delete their account later; the invitation (and its audit trail) stays.
         invitation.HasOne<AppUser>().WithMany().HasForeignKey(i => i.InvitedByUserId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+public static class InvitationSet
+{
+    extension(AppDbContext db)
+    {
+        public DbSet<Invitation> Invitations => db.Set<Invitation>();
     }
 }

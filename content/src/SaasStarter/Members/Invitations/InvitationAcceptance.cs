@@ -4,6 +4,7 @@ using SaasStarter.Accounts;
 using SaasStarter.Audit;
 using SaasStarter.Data;
 using SaasStarter.Tenancy;
+using SaasStarter.Core;
 
 namespace SaasStarter.Members.Invitations;
 
@@ -44,7 +45,7 @@ public sealed class InvitationAcceptance(AppDbContext db, TenantContext context,
     /// <summary>A signed-in user whose email matches joins with the invited role.</summary>
     public Task<Outcome> AcceptAsync(Found invitation, AppUser user) =>
         !IsFor(invitation, user)
-            ? Task.FromResult(new Outcome($"This invitation is for {invitation.Email}; you are signed in as {user.Email}."))
+            ? Task.FromResult(Outcome.Refused($"This invitation is for {invitation.Email}; you are signed in as {user.Email}."))
             : JoinAsync(invitation, user.Id, () => Task.FromResult<IdentityResult?>(null));
 
     /// <summary>
@@ -55,7 +56,7 @@ public sealed class InvitationAcceptance(AppDbContext db, TenantContext context,
     {
         if (await users.FindByEmailAsync(invitation.Email) is not null)
         {
-            return (new Outcome("An account with this email already exists: sign in to accept."), null, null);
+            return (Outcome.Refused("An account with this email already exists: sign in to accept."), null, null);
         }
         var user = new AppUser { Id = Guid.CreateVersion7(), UserName = invitation.Email, Email = invitation.Email, EmailConfirmed = true };
         IdentityResult? created = null;
@@ -65,8 +66,8 @@ public sealed class InvitationAcceptance(AppDbContext db, TenantContext context,
 
     private async Task<Outcome> JoinAsync(Found invitation, Guid userId, Func<Task<IdentityResult?>> createAccount)
     {
-        if (invitation.State != InvitationState.Open) return new Outcome(Explain(invitation.State));
-        if (invitation.Tenant.IsSuspended) return new Outcome("This workspace is suspended; it cannot take new members now.");
+        if (invitation.State != InvitationState.Open) return Outcome.Refused(Explain(invitation.State));
+        if (invitation.Tenant.IsSuspended) return Outcome.Refused("This workspace is suspended; it cannot take new members now.");
         // Entered before the transaction opens its connection: PostgreSQL's row-level security reads the tenant then.
         context.Enter(invitation.Tenant);
         await using var transaction = await db.Database.BeginTransactionAsync();
@@ -78,18 +79,18 @@ public sealed class InvitationAcceptance(AppDbContext db, TenantContext context,
         {
             var state = await db.Invitations.Where(i => i.Id == invitation.Id).Select(i => new { i.AcceptedAtUtc, i.RevokedAtUtc })
                 .SingleOrDefaultAsync();
-            return new Outcome(Explain(state?.AcceptedAtUtc is not null ? InvitationState.Used
+            return Outcome.Refused(Explain(state?.AcceptedAtUtc is not null ? InvitationState.Used
                 : state?.RevokedAtUtc is not null ? InvitationState.Revoked : InvitationState.Expired));
         }
         if (await createAccount() is { Succeeded: false })
         {
             await transaction.RollbackAsync();
-            return new Outcome("The account could not be created.");
+            return Outcome.Refused("The account could not be created.");
         }
         if (!await db.Memberships.AnyAsync(m => m.UserId == userId))
         {
             db.Memberships.Add(new Membership { UserId = userId, Role = invitation.Role });
-            audit.Add(AuditActions.MemberJoined, invitation.Email, new { role = invitation.Role.ToString(), invitedBy = invitation.InvitedBy },
+            audit.Add(MemberAudit.Joined, invitation.Email, new { role = invitation.Role.ToString(), invitedBy = invitation.InvitedBy },
                 userId, invitation.Email);
             await db.SaveChangesAsync();
         }

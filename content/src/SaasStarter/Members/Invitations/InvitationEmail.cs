@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Identity.UI.Services;
 using SaasStarter.Hosting;
 using SaasStarter.Tenancy;
+using SaasStarter.Core;
 
 namespace SaasStarter.Members.Invitations;
 

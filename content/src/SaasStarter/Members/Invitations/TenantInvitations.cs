@@ -2,11 +2,12 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using SaasStarter.Accounts;
-using SaasStarter.Accounts.Email;
+using SaasStarter.Email;
 using SaasStarter.Audit;
 using SaasStarter.Data;
 using SaasStarter.Plans;
 using SaasStarter.Tenancy;
+using SaasStarter.Core;
 
 namespace SaasStarter.Members.Invitations;
 
@@ -27,9 +28,6 @@ public sealed class TenantInvitations(
     public IQueryable<Invitation> Waiting() =>
         db.Invitations.Where(i => i.AcceptedAtUtc == null && i.RevokedAtUtc == null).OrderByDescending(i => i.CreatedAtUtc);
 
-    /// <summary>How an invitation went, and the invitation when it was sent.</summary>
-    public sealed record Invited(Outcome Outcome, Invitation? Invitation);
-
     /// <summary>Why <paramref name="address"/> cannot be invited as written, or null when it has the shape of an email.</summary>
     public static string? EmailProblem(string? address)
     {
@@ -40,10 +38,11 @@ public sealed class TenantInvitations(
             : null;
     }
 
-    public async Task<Invited> InviteAsync(Guid actorId, string? address, TenantRole role)
+    /// <summary>How the invitation went, with the invitation when it was sent.</summary>
+    public async Task<Outcome<Invitation>> InviteAsync(Guid actorId, string? address, TenantRole role)
     {
-        if (Refusal(role) is { } refused) return new(refused, null);
-        if (EmailProblem(address) is { } problem) return new(Outcome.Invalid("email", problem), null);
+        if (Refusal(role) is { } refused) return Outcome<Invitation>.From(refused);
+        if (EmailProblem(address) is { } problem) return Outcome<Invitation>.From(Outcome.Invalid("email", problem));
         address = address!.Trim();
         var normalized = users.NormalizeEmail(address);
 
@@ -51,16 +50,16 @@ public sealed class TenantInvitations(
         await using var held = await LimitLock.TakeAsync(db, tenant.Tenant!.Id);
         var isMember = await db.Memberships.Join(db.Users, m => m.UserId, u => u.Id, (m, u) => u.NormalizedEmail)
             .AnyAsync(e => e == normalized);
-        if (isMember) return new(new Outcome($"{address} is already a member of this workspace."), null);
+        if (isMember) return Outcome<Invitation>.From(Outcome.Refused($"{address} is already a member of this workspace."));
 
         var now = DateTime.UtcNow;
         var waiting = await Waiting().Where(i => i.NormalizedEmail == normalized).FirstOrDefaultAsync();
         if (waiting?.StateAt(now) == InvitationState.Open)
         {
-            return new(new Outcome($"{address} already has an open invitation; resend it from the list if it went astray."), null);
+            return Outcome<Invitation>.From(Outcome.Refused($"{address} already has an open invitation; resend it from the list if it went astray."));
         }
         // After the checks that name the address (more useful to hear), before anything is written.
-        if (await limits.RefuseSeatAsync() is { } full) return new(Outcome.OverPlanLimit(full), null);
+        if (await limits.RefuseAsync(MembersModule.SeatLimit) is { } full) return Outcome<Invitation>.From(full);
         if (waiting is not null)
         {
             // An expired one makes way: at most one waiting invitation per address (a unique index holds that).
@@ -80,7 +79,7 @@ public sealed class TenantInvitations(
         };
         db.Invitations.Add(invitation);
         var actorEmail = await EmailOfAsync(actorId);
-        audit.Add(AuditActions.MemberInvited, address, new { role = role.ToString() }, actorId, actorEmail);
+        audit.Add(MemberAudit.Invited, address, new { role = role.ToString() }, actorId, actorEmail);
         try
         {
             await email.SendAsync(invitation, token, tenant.Tenant!, actorEmail);
@@ -92,10 +91,10 @@ public sealed class TenantInvitations(
             await held.RollbackAsync();
             db.ChangeTracker.Clear();
             if (!await Waiting().AnyAsync(i => i.NormalizedEmail == normalized)) throw;
-            return new(new Outcome($"{address} already has an open invitation."), null);
+            return Outcome<Invitation>.From(Outcome.Refused($"{address} already has an open invitation."));
         }
         await CommitAsync(held);
-        return new(Outcome.Done, invitation);
+        return invitation;
     }
 
     /// <summary>A new link (the old one stops working) valid for the full period again.</summary>
@@ -103,12 +102,12 @@ public sealed class TenantInvitations(
     {
         await using var held = await LimitLock.TakeAsync(db, tenant.Tenant!.Id);
         var invitation = await Waiting().SingleOrDefaultAsync(i => i.Id == invitationId);
-        if (invitation is null) return Outcome.Missing(Gone);
+        if (invitation is null) return Outcome.NotFound(Gone);
         if (Refusal(invitation.Role) is { } refused) return refused;
         // An open invitation keeps the seat it holds; an expired one gave it up, and sending it again takes one.
-        if (invitation.StateAt(DateTime.UtcNow) != InvitationState.Open && await limits.RefuseSeatAsync() is { } full)
+        if (invitation.StateAt(DateTime.UtcNow) != InvitationState.Open && await limits.RefuseAsync(MembersModule.SeatLimit) is { } full)
         {
-            return Outcome.OverPlanLimit(full);
+            return full;
         }
         var token = InvitationToken.New();
         invitation.TokenHash = InvitationToken.Hash(token);
@@ -116,7 +115,7 @@ public sealed class TenantInvitations(
         invitation.LastSentAtUtc = DateTime.UtcNow;
         invitation.SendCount++;
         var actorEmail = await EmailOfAsync(actorId);
-        audit.Add(AuditActions.InvitationResent, invitation.Email, new { role = invitation.Role.ToString() }, actorId, actorEmail);
+        audit.Add(MemberAudit.InvitationResent, invitation.Email, new { role = invitation.Role.ToString() }, actorId, actorEmail);
         await email.SendAsync(invitation, token, tenant.Tenant!, actorEmail);
         await CommitAsync(held);
         return Outcome.Done;
@@ -125,15 +124,15 @@ public sealed class TenantInvitations(
     public async Task<Outcome> RevokeAsync(Guid actorId, Guid invitationId)
     {
         var invitation = await Waiting().AsNoTracking().SingleOrDefaultAsync(i => i.Id == invitationId);
-        if (invitation is null) return Outcome.Missing(Gone);
+        if (invitation is null) return Outcome.NotFound(Gone);
         if (Refusal(invitation.Role) is { } refused) return refused;
         await using var transaction = await db.Database.BeginTransactionAsync();
         // Conditional, so an acceptance at the same moment wins or loses cleanly: never "revoked" after joining.
         var revoked = await db.Invitations
             .Where(i => i.Id == invitationId && i.AcceptedAtUtc == null && i.RevokedAtUtc == null)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.RevokedAtUtc, DateTime.UtcNow));
-        if (revoked == 0) return Outcome.Missing(Gone);
-        audit.Add(AuditActions.InvitationRevoked, invitation.Email, new { role = invitation.Role.ToString() }, actorId, await EmailOfAsync(actorId));
+        if (revoked == 0) return Outcome.NotFound(Gone);
+        audit.Add(MemberAudit.InvitationRevoked, invitation.Email, new { role = invitation.Role.ToString() }, actorId, await EmailOfAsync(actorId));
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
         return Outcome.Done;
@@ -141,8 +140,8 @@ public sealed class TenantInvitations(
 
     /// <summary>Invitations follow the members rules: members.invite, and only an Owner brings in an Owner.</summary>
     private Outcome? Refusal(TenantRole role) =>
-        !Permissions.Grant(tenant.MemberRole, Permissions.MembersInvite) ? new Outcome("You cannot invite people here.")
-        : role == TenantRole.Owner && tenant.MemberRole != TenantRole.Owner ? new Outcome("Only an owner can invite owners.")
+        !tenant.Can(MemberPermissions.Invite) ? Outcome.Refused("You cannot invite people here.")
+        : role == TenantRole.Owner && tenant.MemberRole != TenantRole.Owner ? Outcome.Refused("Only an owner can invite owners.")
         : null;
 
     /// <summary>

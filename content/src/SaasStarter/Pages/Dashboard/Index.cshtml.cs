@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using SaasStarter.Accounts;
 using SaasStarter.Tenancy;
+using SaasStarter.Data;
 
 namespace SaasStarter.Pages.Dashboard;
 
@@ -13,7 +14,7 @@ namespace SaasStarter.Pages.Dashboard;
 [Authorize]
 public sealed class IndexModel(
     UserManager<AppUser> users,
-    UserWorkspaces workspaces,
+    UserTenants workspaces,
     IOptions<IdentityOptions> identityOptions,
     IOptionsMonitor<CookieAuthenticationOptions> cookieOptions) : PageModel
 {
@@ -23,7 +24,7 @@ public sealed class IndexModel(
     public bool TwoFactorEnabled { get; private set; }
     public int RecoveryCodesLeft { get; private set; }
     public bool IsPlatformOperator { get; private set; }
-    public IReadOnlyList<UserWorkspaces.Workspace> Workspaces { get; private set; } = [];
+    public IReadOnlyList<UserTenants.Entry> Tenants { get; private set; } = [];
 
     /// <summary>The protections every account gets, read from the live settings rather than restated.</summary>
     public LockoutOptions Lockout => identityOptions.Value.Lockout;
@@ -44,7 +45,7 @@ public sealed class IndexModel(
         TwoFactorEnabled = user.TwoFactorEnabled;
         RecoveryCodesLeft = TwoFactorEnabled ? await users.CountRecoveryCodesAsync(user) : 0;
         IsPlatformOperator = await users.IsInRoleAsync(user, Roles.PlatformOperator);
-        Workspaces = await workspaces.OfAsync(user.Id);
+        Tenants = await workspaces.OfAsync(user.Id);
         return Page();
     }
 }

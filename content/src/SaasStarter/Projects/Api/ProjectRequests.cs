@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using SaasStarter.Api;
 using SaasStarter.Api.OpenApi;
+using SaasStarter.Core;
 
 namespace SaasStarter.Projects.Api;
 

@@ -3,12 +3,13 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using SaasStarter.Api;
 using SaasStarter.Api.Idempotency;
-using SaasStarter.ApiKeys;
+using SaasStarter.Api.Keys;
 using SaasStarter.Audit;
 using SaasStarter.Data;
 using SaasStarter.Members;
 using SaasStarter.Plans;
 using SaasStarter.Tenancy;
+using SaasStarter.Core;
 
 namespace SaasStarter.Projects.Api;
 
@@ -17,35 +18,35 @@ namespace SaasStarter.Projects.Api;
 /// keeps every other tenant's projects out of reach (their ids answer 404). Each project's version is its ETag; writes
 /// honour <c>If-Match</c>, and POST honours <c>Idempotency-Key</c>. Writes are audited; AuditLog records the key (and its creator) as the actor.
 /// </summary>
-internal sealed class ProjectsApi : IApiModule
+internal static class ProjectsApi
 {
     private const string GetProjectName = "GetProject";
 
-    public void MapEndpoints(RouteGroupBuilder v1)
+    public static void Map(RouteGroupBuilder v1)
     {
         var projects = v1.MapGroup("/projects").RequireApiKey();
 
         projects.MapGet("", ListAsync)
-            .RequireScope(Permissions.ProjectsRead)
+            .RequireScope(ProjectPermissions.Read)
             .WithName("ListProjects")
             .WithSummary("The workspace's projects, a page at a time.")
             .WithDescription($"Filter with status=active|archived; sort with sort={string.Join('|', ProjectListing.Sorts)} (default {ProjectListing.DefaultSort}).");
 
         projects.MapGet("/{id:guid}", GetAsync)
-            .RequireScope(Permissions.ProjectsRead)
+            .RequireScope(ProjectPermissions.Read)
             .WithName(GetProjectName)
             .WithSummary("One project, with its version as the ETag.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         projects.MapPost("", CreateAsync)
-            .RequireScope(Permissions.ProjectsWrite)
+            .RequireScope(ProjectPermissions.Write)
             .WithIdempotency()
             .WithName("CreateProject")
             .WithSummary("Creates a project; send Idempotency-Key to make retries safe.")
-            .WithDescription($"Refused with 403 (type {PlanLimitGuard.ProblemType}) when the workspace has as many projects as its plan allows.");
+            .WithDescription($"Refused with 403 (type {ProblemTypes.PlanLimit}) when the workspace has as many projects as its plan allows.");
 
         projects.MapPut("/{id:guid}", UpdateAsync)
-            .RequireScope(Permissions.ProjectsWrite)
+            .RequireScope(ProjectPermissions.Write)
             .WithName("UpdateProject")
             .WithSummary("Replaces a project's name, description and status; send If-Match to refuse overwriting a newer version.")
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -53,7 +54,7 @@ internal sealed class ProjectsApi : IApiModule
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
         projects.MapDelete("/{id:guid}", DeleteAsync)
-            .RequireScope(Permissions.ProjectsWrite)
+            .RequireScope(ProjectPermissions.Write)
             .WithName("DeleteProject")
             .WithSummary("Deletes a project; send If-Match to refuse deleting a newer version than you read.")
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -90,23 +91,12 @@ internal sealed class ProjectsApi : IApiModule
     }
 
     private static async Task<Results<Created<ProjectDto>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateProjectRequest request, AppDbContext db, AuditLog audit, PlanLimitGuard limits, ITenantContext tenant,
-        LinkGenerator links, HttpContext http, CancellationToken cancellationToken)
+        CreateProjectRequest request, ProjectWrites writes, LinkGenerator links, HttpContext http, CancellationToken cancellationToken)
     {
         if (RequestValidation.Problems(request) is { } errors) return TypedResults.ValidationProblem(errors);
 
-        // Counted and saved under the workspace's lock, so two creates at once cannot both take the last place. (A
-        // replayed Idempotency-Key never gets here: the filter answers it with the first response.)
-        await using var held = await LimitLock.TakeAsync(db, tenant.Tenant!.Id, cancellationToken);
-        if (await limits.RefuseProjectAsync(cancellationToken) is { } full) return PlanLimitGuard.Problem(full);
-
-        var project = new Project { Name = "" };
-        request.ToInput().ApplyTo(project);
-        db.Projects.Add(project); // TenantId is stamped on save
-        audit.Add(AuditActions.ProjectCreated, project.Name, new { id = project.Id });
-        await db.SaveChangesAsync(cancellationToken);
-        await held.CommitAsync(cancellationToken);
-
+        var created = await writes.CreateAsync(request.ToInput(), cancellationToken);
+        if (created.Value is not { } project) return OutcomeProblems.Problem(created);
         http.Response.Headers.ETag = VersionTags.For(project.Version);
         var location = links.GetPathByName(http, GetProjectName, new { id = project.Id }) ?? $"/api/v1/projects/{project.Id}";
         return TypedResults.Created(location, ProjectDto.From(project));
@@ -114,61 +104,33 @@ internal sealed class ProjectsApi : IApiModule
 
     private static async Task<Results<Ok<ProjectDto>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         Guid id, UpdateProjectRequest request, [FromHeader(Name = VersionTags.IfMatchHeader)] string? ifMatch,
-        AppDbContext db, AuditLog audit, HttpResponse response, CancellationToken cancellationToken)
+        ProjectWrites writes, HttpResponse response, CancellationToken cancellationToken)
     {
         if (!VersionTags.TryParseIfMatch(ifMatch, out var precondition)) return TypedResults.ValidationProblem(VersionTags.IfMatchProblem());
         if (RequestValidation.Problems(request) is { } errors) return TypedResults.ValidationProblem(errors);
 
-        var (outcome, project) = await ProjectWrites.SaveAsync(db, id, precondition, project =>
-        {
-            request.ToInput().ApplyTo(project);
-            project.Status = ProjectStatusNames.Parse(request.Status)!.Value;
-            var changed = ProjectWrites.ChangedFields(db, project);
-            // An identical PUT saves nothing, keeps the version, and is no event.
-            if (changed.Count > 0) audit.Add(AuditActions.ProjectUpdated, project.Name, new { id, changed });
-        }, cancellationToken);
-
-        if (outcome != ProjectWrites.Outcome.Saved) return Refusal(outcome, id, project, response);
-        response.Headers.ETag = VersionTags.For(project!.Version);
-        return TypedResults.Ok(ProjectDto.From(project));
+        var updated = await writes.UpdateAsync(id, request.ToInput(), ProjectStatusNames.Parse(request.Status), precondition, cancellationToken);
+        if (!updated.Succeeded) return Refusal(updated, response);
+        response.Headers.ETag = VersionTags.For(updated.Value!.Version);
+        return TypedResults.Ok(ProjectDto.From(updated.Value));
     }
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteAsync(
-        Guid id, [FromHeader(Name = VersionTags.IfMatchHeader)] string? ifMatch,
-        AppDbContext db, AuditLog audit, HttpResponse response, CancellationToken cancellationToken)
+        Guid id, [FromHeader(Name = VersionTags.IfMatchHeader)] string? ifMatch, ProjectWrites writes, HttpResponse response,
+        CancellationToken cancellationToken)
     {
         if (!VersionTags.TryParseIfMatch(ifMatch, out var precondition)) return TypedResults.ValidationProblem(VersionTags.IfMatchProblem());
-
-        var (outcome, project) = await ProjectWrites.SaveAsync(db, id, precondition, project =>
-        {
-            db.Projects.Remove(project);
-            audit.Add(AuditActions.ProjectDeleted, project.Name, new { id });
-        }, cancellationToken);
-
-        return outcome == ProjectWrites.Outcome.Saved ? TypedResults.NoContent() : Refusal(outcome, id, project, response);
+        var deleted = await writes.DeleteAsync(id, precondition, cancellationToken);
+        return deleted.Succeeded ? TypedResults.NoContent() : Refusal(deleted, response);
     }
 
-    private static ProblemHttpResult Refusal(ProjectWrites.Outcome outcome, Guid id, Project? project, HttpResponse response)
+    /// <summary>A refused write; a stale one also says, in the ETag, which version the project is at now.</summary>
+    private static ProblemHttpResult Refusal(Outcome outcome, HttpResponse response)
     {
-        switch (outcome)
-        {
-            case ProjectWrites.Outcome.Stale:
-                var current = VersionTags.For(project!.Version);
-                response.Headers.ETag = current;
-                return TypedResults.Problem(
-                    title: "The project has changed since you read it.",
-                    detail: $"If-Match does not match the project's current ETag, {current}. Read the project again, then decide whether to retry.",
-                    statusCode: StatusCodes.Status412PreconditionFailed);
-            case ProjectWrites.Outcome.Busy:
-                return TypedResults.Problem(
-                    title: "The project is being changed by others.",
-                    detail: "Other writers changed the project during each attempt to save this request. Try again.",
-                    statusCode: StatusCodes.Status409Conflict);
-            default:
-                return NotFound(id);
-        }
+        if (outcome is Outcome<Project> { Kind: OutcomeKind.Stale, Value: { } current }) response.Headers.ETag = VersionTags.For(current.Version);
+        return OutcomeProblems.Problem(outcome);
     }
 
     private static ProblemHttpResult NotFound(Guid id) =>
-        TypedResults.Problem(title: "Not found.", detail: $"There is no project {id} in this workspace.", statusCode: StatusCodes.Status404NotFound);
+        OutcomeProblems.Problem(Outcome.NotFound($"There is no project {id} in this workspace."));
 }

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Identity.UI.Services;
 using Microsoft.AspNetCore.Mvc;
 using SaasStarter.Hosting;
+using SaasStarter.Core;
 
 namespace SaasStarter.Areas.Identity.Pages.Account;
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SaasStarter.Accounts;
+using SaasStarter.Data;
 
 namespace SaasStarter.Areas.Identity.Pages.Account;
 

@@ -9,8 +9,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
 using SaasStarter.Accounts;
 using SaasStarter.Hosting;
-using SaasStarter.Pages.Shared;
+using SaasStarter.Core;
 using SaasStarter.Tenancy;
+using SaasStarter.Data;
+using SaasStarter.Tenants;
 
 namespace SaasStarter.Areas.Identity.Pages.Account;
 
@@ -112,7 +114,7 @@ public sealed class RegisterModel(
         }
         if (!founded.Succeeded)
         {
-            AddWorkspaceErrors(founded.NameProblem, founded.SlugProblem);
+            AddWorkspaceErrors(founded.Field == "name" ? founded.Problem : null, founded.Field == "slug" ? founded.Problem : null);
             return Page();
         }
         logger.LogInformation("User created a new account with a password.");

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SaasStarter.Accounts.Email;
+using SaasStarter.Email;
 
 namespace SaasStarter.Areas.Identity.Pages.Account;
 

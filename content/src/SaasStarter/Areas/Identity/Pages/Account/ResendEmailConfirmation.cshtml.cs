@@ -9,6 +9,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
 using SaasStarter.Accounts;
 using SaasStarter.Hosting;
+using SaasStarter.Data;
+using SaasStarter.Core;
 
 namespace SaasStarter.Areas.Identity.Pages.Account;
 

@@ -6,7 +6,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
 using SaasStarter.Accounts;
-using SaasStarter.Pages.Shared;
+using SaasStarter.Core;
+using SaasStarter.Data;
 
 namespace SaasStarter.Areas.Identity.Pages.Account;
 

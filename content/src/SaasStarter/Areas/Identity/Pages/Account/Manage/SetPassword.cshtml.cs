@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SaasStarter.Accounts;
-using SaasStarter.Pages.Shared;
+using SaasStarter.Core;
+using SaasStarter.Data;
 
 namespace SaasStarter.Areas.Identity.Pages.Account.Manage;
 

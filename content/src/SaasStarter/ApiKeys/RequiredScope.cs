@@ -1,7 +1,0 @@
-namespace SaasStarter.ApiKeys;
-
-/// <summary>
-/// Endpoint metadata naming the scope <see cref="ApiKeysModule.RequireScope{TBuilder}"/> enforces, so the OpenAPI
-/// document can say which scope each operation needs (the filter itself is opaque to anything reading metadata).
-/// </summary>
-public sealed record RequiredScope(string Scope);

@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Identity.UI.Services;
+using SaasStarter.Jobs;
+
+namespace SaasStarter.Email;
+
+/// <summary>
+/// Email through an outbox in the app's database: every email is stored first, so no page waits on (or fails with) the
+/// mail server; with an SMTP server configured, the job email-outbox (<see cref="SmtpDelivery"/>) sends them, woken at
+/// once by <see cref="OutboxWaker"/>. Without one, they stay in the outbox, which Development shows at /dev/outbox.
+/// </summary>
+public static class EmailModule
+{
+    public static WebApplicationBuilder AddEmail(this WebApplicationBuilder builder)
+    {
+        var email = EmailDeliverySettings.Read(builder.Configuration);
+        builder.Services.AddSingleton(email);
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddScoped<IEmailSender, OutboxEmailSender>();
+        if (email.Smtp is { } smtp)
+        {
+            builder.Services.AddSingleton(smtp);
+            builder.AddPlatformJob<SmtpDelivery>(SmtpDelivery.Definition);
+            builder.Services.AddHostedService<OutboxWaker>();
+        }
+        return builder;
+    }
+}
