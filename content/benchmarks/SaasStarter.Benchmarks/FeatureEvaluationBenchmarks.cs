@@ -6,6 +6,8 @@ using Microsoft.FeatureManagement.FeatureFilters;
 using SaasStarter.Features;
 using SaasStarter.Members;
 using SaasStarter.Tenancy;
+using SaasStarter.Api;
+using SaasStarter.Projects;
 
 namespace SaasStarter.Benchmarks;
 
@@ -25,7 +27,7 @@ namespace SaasStarter.Benchmarks;
 [MemoryDiagnoser]
 public class FeatureEvaluationBenchmarks
 {
-    [Params(FeatureNames.Api, FeatureNames.ProjectBoard, FeatureNames.ProjectExport)]
+    [Params(ApiModule.Feature, ProjectFeatures.Board, ProjectFeatures.Export)]
     public string Flag { get; set; } = "";
 
     private IServiceProvider services = null!;
@@ -49,13 +51,13 @@ public class FeatureEvaluationBenchmarks
             .AddSingleton<ITargetingContextAccessor>(new FixedTargeting(new TargetingContext
             {
                 UserId = workspace.Id.ToString(),
-                Groups = [WorkspaceTargeting.WorkspaceGroupPrefix + workspace.Slug, WorkspaceTargeting.PlanGroupPrefix + "free"],
+                Groups = [TenantTargeting.WorkspaceGroupPrefix + workspace.Slug, TenantTargeting.PlanGroupPrefix + "free"],
             }));
         library.AddFeatureManagement().WithTargeting<FixedTargeting>();
         raw = library.BuildServiceProvider().GetRequiredService<IFeatureManager>();
 
         // Both agree, and the workspace's overrides are now cached.
-        if (await app.IsEnabledAsync(Flag) != await AppFirstInRequest() || (Flag != FeatureNames.ProjectExport && await raw.IsEnabledAsync(Flag) != await app.IsEnabledAsync(Flag)))
+        if (await app.IsEnabledAsync(Flag) != await AppFirstInRequest() || (Flag != ProjectFeatures.Export && await raw.IsEnabledAsync(Flag) != await app.IsEnabledAsync(Flag)))
         {
             throw new InvalidOperationException($"The app and the library disagree on {Flag}.");
         }

@@ -31,11 +31,11 @@ public sealed class TestJobsStartup : IHostingStartup, IStartupFilter
     {
         services.AddSingleton<IStartupFilter>(this);
         // What JobsModule.AddPlatformJob and AddTenantJob do; they need the WebApplicationBuilder, which a hosting startup never sees.
-        services.AddSingleton(GatedJob.Definition with { JobType = typeof(GatedJob) });
-        services.AddSingleton(TickJob.Definition with { JobType = typeof(TickJob) });
-        services.AddSingleton(TrivialJob.Definition with { JobType = typeof(TrivialJob) });
+        services.AddJob(GatedJob.Definition with { JobType = typeof(GatedJob) });
+        services.AddJob(TickJob.Definition with { JobType = typeof(TickJob) });
+        services.AddJob(TrivialJob.Definition with { JobType = typeof(TrivialJob) });
         services.AddScoped<TenantNoop>();
-        services.AddSingleton(TenantNoop.Definition with { PerTenant = true, JobType = typeof(TenantJobRunner<TenantNoop>) });
+        services.AddJob(TenantNoop.Definition with { PerTenant = true, JobType = typeof(TenantJobRunner<TenantNoop>) });
     });
 
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
@@ -107,7 +107,7 @@ public sealed class TestJobsStartup : IHostingStartup, IStartupFilter
     private static async Task FanOutAsync(HttpContext http)
     {
         var trigger = TriggerBuilder.Create().WithIdentity($"{TenantJobName}.fan-out.{Guid.NewGuid():N}", Group)
-            .ForJob(new JobKey(TenantFanOut.JobName, JobDefinition.Group)).UsingJobData(JobData.Target, TenantJobName).StartNow().Build();
+            .ForJob(TenantFanOut.Key).UsingJobData(JobData.Target, TenantJobName).StartNow().Build();
         await (await SchedulerAsync(http)).ScheduleJob(trigger, new ScheduleJobOptions(), http.RequestAborted);
     }
 

@@ -8,8 +8,11 @@ using Microsoft.Extensions.Options;
 using SaasStarter.Api;
 using SaasStarter.Data;
 using SaasStarter.Members;
+using SaasStarter.Projects;
 using SaasStarter.Projects.Api;
 using SaasStarter.Tenancy;
+
+using SaasStarter.Core;
 
 [assembly: HostingStartup(typeof(SaasStarter.Benchmarks.ApiLoad.BareEndpoint))]
 

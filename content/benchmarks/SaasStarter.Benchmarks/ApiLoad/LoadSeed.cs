@@ -1,11 +1,14 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using SaasStarter.Accounts;
-using SaasStarter.ApiKeys;
+using SaasStarter.Api.Keys;
 using SaasStarter.Data;
 using SaasStarter.Members;
 using SaasStarter.Projects;
 using SaasStarter.Tenancy;
+using SaasStarter.Tenants;
+
+using SaasStarter.ApiKeys;
 
 namespace SaasStarter.Benchmarks.ApiLoad;
 
@@ -29,7 +32,7 @@ internal static class LoadSeed
             Check(await scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>().CreateAsync(owner, "load test passphrase, not a secret"));
             ownerId = owner.Id;
             var founded = await scope.ServiceProvider.GetRequiredService<TenantFounding>().CreateAsync("Load Test", "load-test", ownerId);
-            workspace = founded.Tenant ?? throw new InvalidOperationException($"No workspace: {founded.NameProblem} {founded.SlugProblem}");
+            workspace = founded.Value ?? throw new InvalidOperationException($"No workspace: {founded.Problem}");
         }
 
         await using (var scope = scopes.CreateAsyncScope())
@@ -43,8 +46,8 @@ internal static class LoadSeed
             }));
             await db.SaveChangesAsync();
             var key = await scope.ServiceProvider.GetRequiredService<ApiKeyIssuer>()
-                .CreateAsync(ownerId, "load test", [Permissions.ProjectsRead], expiresInDays: null);
-            return new Seeded(workspace, key.Key ?? throw new InvalidOperationException($"No key: {key.Outcome}"));
+                .CreateAsync(ownerId, "load test", [ProjectPermissions.Read], expiresInDays: null);
+            return new Seeded(workspace, key.Value?.Key ?? throw new InvalidOperationException($"No key: {key.Problem}"));
         }
     }
 

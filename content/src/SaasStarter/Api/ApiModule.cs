@@ -74,18 +74,22 @@ public static class ApiModule
     public static RouteGroupBuilder ApiV1(this IEndpointRouteBuilder endpoints) =>
         endpoints.ServiceProvider.GetRequiredService<ApiGroup>().V1(endpoints);
 
-    /// <summary>Holds the one <c>/api/v1</c> group of the app.</summary>
-    private sealed class ApiGroup
+}
+
+/// <summary>Holds the one <c>/api/v1</c> group of the app (<see cref="ApiModule.ApiV1"/>).</summary>
+internal sealed class ApiGroup
+{
+    private RouteGroupBuilder? v1;
+
+    /// <summary>The group, once something has mapped onto it.</summary>
+    public RouteGroupBuilder? Mapped => v1;
+
+    public RouteGroupBuilder V1(IEndpointRouteBuilder endpoints) => v1 ??= Create(endpoints);
+
+    private static RouteGroupBuilder Create(IEndpointRouteBuilder endpoints)
     {
-        private RouteGroupBuilder? v1;
-
-        public RouteGroupBuilder V1(IEndpointRouteBuilder endpoints) => v1 ??= Create(endpoints);
-
-        private static RouteGroupBuilder Create(IEndpointRouteBuilder endpoints)
-        {
-            var group = endpoints.MapGroup("/api/v1").WithTags("v1").WithApiLimits();
-            group.AddEndpointFilter(Core.NulCharacters.RefuseInQueryAsync);
-            return group;
-        }
+        var group = endpoints.MapGroup("/api/v1").WithTags("v1").WithApiLimits();
+        group.AddEndpointFilter(Core.NulCharacters.RefuseInQueryAsync);
+        return group;
     }
 }

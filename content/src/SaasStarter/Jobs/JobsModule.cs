@@ -13,20 +13,25 @@ namespace SaasStarter.Jobs;
 public static class JobsModule
 {
     public static WebApplicationBuilder AddPlatformJob<TJob>(this WebApplicationBuilder builder, JobDefinition definition)
-        where TJob : class, IJob =>
-        builder.AddJob(definition with { PerTenant = false, JobType = typeof(TJob) });
+        where TJob : class, IJob
+    {
+        builder.Services.AddJob(definition with { PerTenant = false, JobType = typeof(TJob) });
+        return builder;
+    }
 
     public static WebApplicationBuilder AddTenantJob<TWork>(this WebApplicationBuilder builder, JobDefinition definition)
         where TWork : class, ITenantJob
     {
         builder.Services.AddScoped<TWork>();
-        return builder.AddJob(definition with { PerTenant = true, JobType = typeof(TenantJobRunner<TWork>) });
+        builder.Services.AddJob(definition with { PerTenant = true, JobType = typeof(TenantJobRunner<TWork>) });
+        return builder;
     }
 
-    private static WebApplicationBuilder AddJob(this WebApplicationBuilder builder, JobDefinition definition)
+    /// <summary>The definition (for the catalog and the pages) and its Quartz job and schedule (complete: JobType and PerTenant set).</summary>
+    internal static IServiceCollection AddJob(this IServiceCollection services, JobDefinition definition)
     {
-        builder.Services.AddSingleton(definition);
-        builder.Services.AddQuartz(quartz =>
+        services.AddSingleton(definition);
+        services.AddQuartz(quartz =>
         {
             quartz.AddJob(definition.JobType, job => job.WithIdentity(definition.Key).StoreDurably()
                 .RequestRecovery(definition.Recoverable).WithDescription(definition.Description));
@@ -41,7 +46,7 @@ public static class JobsModule
                 else trigger.ForJob(definition.Key);
             });
         });
-        return builder;
+        return services;
     }
 
     /// <summary>The scheduler, its store in the app's database, retries, the run history and the built-in jobs.</summary>

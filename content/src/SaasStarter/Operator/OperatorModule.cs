@@ -17,18 +17,21 @@ public static class OperatorModule
 
     public static WebApplicationBuilder AddOperator(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<RazorPagesOptions>(options => options.Conventions.Add(new OperatorPageConvention()));
+        // PostConfigure: Razor Pages' own set-up replaces the conventions collection (see TenancyModule).
+        builder.Services.PostConfigure<RazorPagesOptions>(options => options.Conventions.Add(new OperatorPageConvention()));
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, OperatorAreaHidden>();
         return builder;
     }
 
     /// <summary>Every page routed under /admin, in whichever folder it lives, needs the operator's role.</summary>
-    private sealed class OperatorPageConvention : IPageApplicationModelConvention
+    private sealed class OperatorPageConvention : IPageRouteModelConvention
     {
-        public void Apply(PageApplicationModel model)
+        public void Apply(PageRouteModel model)
         {
-            var template = "/" + model.ActionDescriptor.AttributeRouteInfo?.Template;
-            if (new PathString(template).StartsWithSegments(AreaPath)) model.EndpointMetadata.Add(new AuthorizeAttribute(Roles.PlatformOperator));
+            foreach (var selector in model.Selectors.Where(s => new PathString("/" + s.AttributeRouteModel?.Template?.TrimStart('/')).StartsWithSegments(AreaPath)))
+            {
+                selector.EndpointMetadata.Add(new AuthorizeAttribute(Roles.PlatformOperator));
+            }
         }
     }
 

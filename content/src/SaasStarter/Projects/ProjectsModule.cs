@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using SaasStarter.Api;
 using SaasStarter.Audit;
@@ -52,8 +51,6 @@ public static class ProjectsModule
     {
         builder.Services.AddScoped<ProjectWrites>();
         builder.AddTenantJob<WeeklySummary>(WeeklySummary.Definition);
-        // One page creates and edits a project: without an id it is a new one.
-        builder.Services.Configure<RazorPagesOptions>(options => options.Conventions.AddPageRoute("/Projects/Pages/Edit", "t/{slug}/projects/new"));
 
         builder.AddPermission(ProjectPermissions.Read, "See the projects", TenantRole.Viewer, apiScope: true);
         builder.AddPermission(ProjectPermissions.Write, "Create, change, archive and delete projects", TenantRole.Member, apiScope: true);

@@ -28,7 +28,14 @@ public static class TenancyModule
         builder.Services.AddScoped<UserTenants>();
         builder.Services.AddScoped<TenantNavigation>();
         builder.Services.AddScoped<PlatformBypass>();
-        builder.Services.Configure<RazorPagesOptions>(options => options.Conventions.Add(new TenantPageConvention()));
+        // PostConfigure: Razor Pages' own set-up replaces the conventions collection, and it is registered by whichever
+        // module first adds Razor Pages (Identity's UI among them); a plain Configure before that would be lost.
+        builder.Services.PostConfigure<RazorPagesOptions>(options =>
+        {
+            options.Conventions.Add(new TenantPageConvention());
+            // Acts only where a tenant was entered, so it can sit on every page.
+            options.Conventions.ConfigureFilter(new LastTenant());
+        });
         if (hosting.CookieDomain is { } domain)
         {
             // Host mode: one sign-in (and its "remember this browser") for the base domain and every tenant host,
@@ -62,17 +69,18 @@ public static class TenancyModule
         && RoutePatternFactory.Parse(template).PathSegments is [{ Parts: [RoutePatternLiteralPart { Content: "t" }] }, { Parts: [RoutePatternParameterPart { Name: "slug" }] }, ..];
 
     /// <summary>
-    /// Every page routed under /t/{slug}, in whichever module's folder it lives: sign-in required (membership itself is
-    /// checked by TenantResolution) and the last-opened tenant remembered. Keyed by the route, so a new module's pages
-    /// get it without being listed anywhere.
+    /// Every page routed under /t/{slug}, in whichever module's folder it lives, requires a signed-in user (membership itself
+    /// is checked by TenantResolution). Keyed by the route, so a new module's pages get it without being listed anywhere;
+    /// applied when the routes are built, to every route a page has (a module may add one with AddPageRoute).
     /// </summary>
-    private sealed class TenantPageConvention : IPageApplicationModelConvention
+    private sealed class TenantPageConvention : IPageRouteModelConvention
     {
-        public void Apply(PageApplicationModel model)
+        public void Apply(PageRouteModel model)
         {
-            if (!IsTenantRoute(model.ActionDescriptor.AttributeRouteInfo?.Template)) return;
-            model.EndpointMetadata.Add(new AuthorizeAttribute());
-            model.Filters.Add(new LastTenant());
+            foreach (var selector in model.Selectors.Where(s => IsTenantRoute(s.AttributeRouteModel?.Template)))
+            {
+                selector.EndpointMetadata.Add(new AuthorizeAttribute());
+            }
         }
     }
 }

@@ -3,8 +3,9 @@ using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Configuration;
-using SaasStarter.Accounts.Email;
+using SaasStarter.Email;
 using SaasStarter.Hosting;
+using SaasStarter.Core;
 
 namespace SaasStarter.Tests.Accounts;
 

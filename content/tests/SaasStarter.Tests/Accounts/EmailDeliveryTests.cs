@@ -4,11 +4,12 @@ using System.Net.Sockets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using SaasStarter.Accounts.Email;
+using SaasStarter.Email;
 using SaasStarter.Data;
 using SaasStarter.Hosting;
 using SaasStarter.Jobs;
 using SaasStarter.Tests.Infrastructure;
+using SaasStarter.Core;
 
 namespace SaasStarter.Tests.Accounts;
 

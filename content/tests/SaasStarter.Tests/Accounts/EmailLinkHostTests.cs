@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using SaasStarter.Accounts;
 using SaasStarter.Tests.Infrastructure;
+using SaasStarter.Data;
 
 namespace SaasStarter.Tests.Accounts;
 

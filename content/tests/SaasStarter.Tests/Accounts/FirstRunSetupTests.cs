@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SaasStarter.Accounts;
 using SaasStarter.Accounts.Setup;
 using SaasStarter.Tests.Infrastructure;
+using SaasStarter.Data;
 
 namespace SaasStarter.Tests.Accounts;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SaasStarter.Accounts;
 using SaasStarter.Data;
 using SaasStarter.Tests.Infrastructure;
+using SaasStarter.Email;
 
 namespace SaasStarter.Tests.Accounts;
 
@@ -158,7 +159,7 @@ public abstract class RegistrationEnumerationTests(AppFactory factory)
             return users.Users.CountAsync(u => u.NormalizedEmail == normalized);
         });
 
-    private Task<List<SaasStarter.Accounts.Email.OutboxEmail>> EmailsToAsync(string to) =>
+    private Task<List<SaasStarter.Email.OutboxEmail>> EmailsToAsync(string to) =>
         factory.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().OutboxEmails.AsNoTracking()
             .Where(e => e.To == to)
             .OrderBy(e => e.CreatedAtUtc)

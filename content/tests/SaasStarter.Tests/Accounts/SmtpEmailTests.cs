@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
-using SaasStarter.Accounts.Email;
+using SaasStarter.Email;
 using SaasStarter.Data;
 using SaasStarter.Tests.Infrastructure;
 

@@ -5,13 +5,16 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using SaasStarter.ApiKeys;
+using SaasStarter.Api.Keys;
 using SaasStarter.Data;
 using SaasStarter.Members;
 using SaasStarter.Projects;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
+using SaasStarter.ApiKeys;
+using SaasStarter.Core;
+using SaasStarter.Members.Invitations;
 
 namespace SaasStarter.Tests.Api;
 
@@ -48,7 +51,7 @@ public abstract class ApiAuthMatrixTests
         var b = await MemberWorld.FoundAsync(factory);
         var suspended = await MemberWorld.FoundAsync(factory);
         var (projectId, secret) = await SeedAsync(a);
-        var allScopes = ApiCaller.AllScopes.ToArray();
+        var allScopes = factory.ApiScopes.ToArray();
 
         var revoked = await a.CreateKeyAsync(allScopes, name: "revoked");
         await RevokeAsync(a, revoked);
@@ -78,13 +81,13 @@ public abstract class ApiAuthMatrixTests
                 ("unknown key", unknown, 401, null),
                 ("revoked key", revoked.Secret, 401, null),
                 ("expired key", expired.Secret, 401, null),
-                ("suspended tenant's key", suspendedKey.Secret, 403, ApiProblems.TenantSuspendedType),
+                ("suspended tenant's key", suspendedKey.Secret, 403, ProblemTypes.TenantSuspended),
             };
             if (endpoint.Scope is { } scope)
             {
                 var others = allScopes.Where(s => s != scope).ToArray();
                 var narrow = await a.CreateKeyAsync(others, name: "without " + scope);
-                cases.Add(("key without " + scope, narrow.Secret, 403, ApiProblems.MissingScopeType));
+                cases.Add(("key without " + scope, narrow.Secret, 403, ProblemTypes.MissingScope));
             }
             // Another tenant's key may use the endpoint, but only for its own tenant: A's object is 404, lists hold none of A.
             cases.Add(("other tenant's key", otherTenant.Secret, endpoint.Template.Contains("{id}", StringComparison.Ordinal) ? 404 : 0, null));
@@ -119,7 +122,7 @@ public abstract class ApiAuthMatrixTests
     private List<Endpoint> Endpoints() =>
         [.. factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText?.TrimStart('/').StartsWith("api/v1", StringComparison.Ordinal) == true)
-            .Where(e => e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy == ApiKeysModule.Policy))
+            .Where(e => e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy == ApiKeyEndpoints.Policy))
             .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m =>
                 new Endpoint(m, "/" + e.RoutePattern.RawText!.TrimStart('/'), e.Metadata.GetMetadata<RequiredScope>()?.Scope)))
             .Select(e => e with { Template = System.Text.RegularExpressions.Regex.Replace(e.Template, @"\{(\w+)(:[^}]*)?\}", "{$1}") })

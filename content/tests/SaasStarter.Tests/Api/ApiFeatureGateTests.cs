@@ -5,13 +5,17 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using SaasStarter.ApiKeys;
+using SaasStarter.Api.Keys;
 using SaasStarter.Features;
 using SaasStarter.Members;
 using SaasStarter.Projects;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
+using SaasStarter.Api;
+using SaasStarter.Tenants;
+using SaasStarter.Audit;
+using SaasStarter.Members.Invitations;
 
 namespace SaasStarter.Tests.Api;
 
@@ -42,7 +46,7 @@ public abstract class ApiFeatureGateTests
     {
         var endpoints = KeyProtected().ToList();
         Assert.Contains(endpoints, e => e.RoutePattern.RawText!.Contains("features", StringComparison.Ordinal));
-        Assert.All(endpoints, e => Assert.Contains(new RequiredFeature(FeatureNames.Api), e.Metadata.GetOrderedMetadata<RequiredFeature>()));
+        Assert.All(endpoints, e => Assert.Contains(new RequiredFeature(ApiModule.Feature), e.Metadata.GetOrderedMetadata<RequiredFeature>()));
     }
 
     [ProviderFact]
@@ -60,8 +64,8 @@ public abstract class ApiFeatureGateTests
             await db.SaveChangesAsync();
             return project.Id;
         });
-        var key = await a.CreateKeyAsync([.. ApiCaller.AllScopes]);
-        var otherKey = await b.CreateKeyAsync([.. ApiCaller.AllScopes]);
+        var key = await a.CreateKeyAsync([.. factory.ApiScopes]);
+        var otherKey = await b.CreateKeyAsync([.. factory.ApiScopes]);
         Assert.Equal(HttpStatusCode.OK, (await SendAsync("GET", "/api/v1/projects", key.Secret)).StatusCode); // caches the key, Api on
 
         await OverrideApiAsync(a, false);
@@ -120,7 +124,7 @@ public abstract class ApiFeatureGateTests
     public async Task The_api_gate_follows_the_operators_override_on_the_next_request()
     {
         var world = await MemberWorld.FoundAsync(factory);
-        var key = await world.CreateKeyAsync([Permissions.ProjectsRead]);
+        var key = await world.CreateKeyAsync([ProjectPermissions.Read]);
 
         Assert.Equal(HttpStatusCode.OK, (await SendAsync("GET", "/api/v1/tenant", key.Secret)).StatusCode);
         await OverrideApiAsync(world, false);
@@ -134,7 +138,7 @@ public abstract class ApiFeatureGateTests
     private IEnumerable<RouteEndpoint> KeyProtected() =>
         factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText?.TrimStart('/').StartsWith("api/v1", StringComparison.Ordinal) == true)
-            .Where(e => e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy == ApiKeysModule.Policy));
+            .Where(e => e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy == ApiKeyEndpoints.Policy));
 
     /// <summary>The key-protected /api/v1 endpoints, as <see cref="ApiAuthMatrixTests"/> finds them.</summary>
     private List<Endpoint> Endpoints() =>
@@ -167,7 +171,7 @@ public abstract class ApiFeatureGateTests
     private Task OverrideApiAsync(MemberWorld world, bool? enabled) =>
         factory.WithScopeAsync(async sp =>
         {
-            var outcome = await sp.GetRequiredService<FeatureSwitches>().SetOperatorAsync(world.Tenant.Id, FeatureNames.Api, enabled);
+            var outcome = await sp.GetRequiredService<FeatureSwitches>().SetOperatorAsync(world.Tenant.Id, ApiModule.Feature, enabled);
             Assert.True(outcome.Succeeded, outcome.Problem);
             return 0;
         });

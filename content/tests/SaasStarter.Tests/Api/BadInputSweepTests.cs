@@ -10,6 +10,7 @@ using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
 using SaasStarter.Tests.Tenancy;
+using SaasStarter.Api.Keys;
 
 namespace SaasStarter.Tests.Api;
 
@@ -82,7 +83,7 @@ public abstract class BadInputSweepTests
     {
         var endpoints = Discover();
         var world = await MemberWorld.FoundAsync(factory);
-        var key = await world.CreateKeyAsync([.. SaasStarter.ApiKeys.ApiCaller.AllScopes]);
+        var key = await world.CreateKeyAsync([.. factory.ApiScopes]);
         using var client = factory.ApiClient(key);
 
         // Real objects of the tenant for the {id} of each route, made through the API itself (which also checks the controls).

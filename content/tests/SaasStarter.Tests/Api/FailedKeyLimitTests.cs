@@ -5,10 +5,12 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SaasStarter.Api.RateLimits;
-using SaasStarter.ApiKeys;
+using SaasStarter.Api.Keys;
 using SaasStarter.Members;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
+using SaasStarter.Core;
+using SaasStarter.Projects;
 
 namespace SaasStarter.Tests.Api;
 
@@ -33,8 +35,8 @@ public abstract class FailedKeyLimitTests(FailedKeyLimitTests.Fixture fixture)
     public async Task After_its_refusals_an_address_gets_a_429_problem_with_Retry_After_and_its_key_is_not_looked_up()
     {
         var world = await MemberWorld.FoundAsync(factory);
-        var real = await world.CreateKeyAsync([Permissions.ProjectsRead], name: "real");
-        var revoked = await world.CreateKeyAsync([Permissions.ProjectsRead], name: "revoked");
+        var real = await world.CreateKeyAsync([ProjectPermissions.Read], name: "real");
+        var revoked = await world.CreateKeyAsync([ProjectPermissions.Read], name: "revoked");
         await factory.InTenantAsync(world.Tenant, db => db.ApiKeys.Where(k => k.PublicId == revoked.PublicId)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAtUtc, DateTime.UtcNow)));
         var address = NewAddress();
@@ -51,7 +53,7 @@ public abstract class FailedKeyLimitTests(FailedKeyLimitTests.Fixture fixture)
         using var refused = await GetTenantAsync(address, guess.Key);
 
         var problem = await HealthAndApiTests.AssertProblemAsync(refused, HttpStatusCode.TooManyRequests);
-        Assert.Equal(ApiRateLimitPolicy.RateLimitedType, problem.GetProperty("type").GetString());
+        Assert.Equal(ProblemTypes.RateLimited, problem.GetProperty("type").GetString());
         Assert.Contains("refused API key", problem.GetProperty("detail").GetString());
         Assert.True(problem.TryGetProperty("traceId", out _));
         var retryAfter = refused.Headers.RetryAfter?.Delta;
@@ -71,8 +73,8 @@ public abstract class FailedKeyLimitTests(FailedKeyLimitTests.Fixture fixture)
     public async Task A_key_the_app_knows_to_be_good_still_gets_in_from_an_address_that_used_up_its_refusals()
     {
         var world = await MemberWorld.FoundAsync(factory);
-        var key = await world.CreateKeyAsync([Permissions.ProjectsRead]);
-        var fresh = await world.CreateKeyAsync([Permissions.ProjectsRead], name: "fresh");
+        var key = await world.CreateKeyAsync([ProjectPermissions.Read]);
+        var fresh = await world.CreateKeyAsync([ProjectPermissions.Read], name: "fresh");
         var address = NewAddress();
         Assert.Equal(HttpStatusCode.OK, (await GetTenantAsync(address, key.Secret)).StatusCode);
         await UseUpRefusalsAsync(address);
@@ -100,7 +102,7 @@ public abstract class FailedKeyLimitTests(FailedKeyLimitTests.Fixture fixture)
     public async Task Refusals_count_per_forwarded_address_and_valid_keys_spend_none()
     {
         var world = await MemberWorld.FoundAsync(factory);
-        var key = await world.CreateKeyAsync([Permissions.ProjectsRead]);
+        var key = await world.CreateKeyAsync([ProjectPermissions.Read]);
         var busy = NewAddress();
         var other = NewAddress();
 

@@ -8,6 +8,11 @@ using SaasStarter.Plans;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
+using SaasStarter.Api;
+using SaasStarter.Audit;
+using SaasStarter.Projects;
+using SaasStarter.Tenants;
+using SaasStarter.Core;
 
 namespace SaasStarter.Tests.Api;
 
@@ -17,26 +22,26 @@ namespace SaasStarter.Tests.Api;
 /// </summary>
 public abstract class FeaturesApiTests(AppFactory factory)
 {
-    private static readonly string[] Flags = [FeatureNames.Api, FeatureNames.ProjectBoard, FeatureNames.ProjectExport, FeatureNames.WeeklySummary];
+    private static readonly string[] Flags = [ApiModule.Feature, ProjectFeatures.Board, ProjectFeatures.Export, ProjectFeatures.WeeklySummary];
 
     [ProviderFact]
     public async Task A_free_workspace_reads_its_plan_flags_and_limits_with_its_usage()
     {
         var world = await MemberWorld.FoundAsync(factory);
-        var writer = await world.CreateKeyAsync([Permissions.ProjectsWrite, Permissions.MembersInvite]);
+        var writer = await world.CreateKeyAsync([ProjectPermissions.Write, MemberPermissions.Invite]);
         using var api = factory.ApiClient(writer);
         Assert.Equal(HttpStatusCode.Created, (await api.PostAsync("/api/v1/projects", Json("""{"name":"Counted"}"""))).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await api.PostAsync("/api/v1/invitations",
             Json($$"""{"email":"{{AccountFlows.UniqueEmail("waiting")}}","role":"Member"}"""))).StatusCode);
         await world.AddAsync(TenantRole.Viewer);
         // Any valid key may ask, whatever its scopes.
-        var reader = await world.CreateKeyAsync([Permissions.AuditRead]);
+        var reader = await world.CreateKeyAsync([AuditPermissions.Read]);
 
         var features = await FeaturesAsync(reader);
 
         Assert.Equal(("free", "Free"), Plan(features));
         Assert.Equal(Flags, features.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("name").GetString()));
-        Assert.Equal(new Dictionary<string, bool> { [FeatureNames.Api] = true, [FeatureNames.ProjectBoard] = false, [FeatureNames.ProjectExport] = false, [FeatureNames.WeeklySummary] = true },
+        Assert.Equal(new Dictionary<string, bool> { [ApiModule.Feature] = true, [ProjectFeatures.Board] = false, [ProjectFeatures.Export] = false, [ProjectFeatures.WeeklySummary] = true },
             Values(features));
         var catalog = factory.Services.GetRequiredService<FeatureCatalog>();
         Assert.All(features.GetProperty("features").EnumerateArray(), f =>
@@ -47,8 +52,9 @@ public abstract class FeaturesApiTests(AppFactory factory)
         // Owner and viewer, plus the invitation still waiting.
         Assert.Equal((5, 3), Usage(limits, "members"));
         Assert.Equal((25, 1), Usage(limits, "projects"));
-        Assert.Equal(120, limits.GetProperty("apiRequestsPerMinute").GetInt32());
-        Assert.Equal(30, limits.GetProperty("auditRetentionDays").GetInt32());
+        Assert.Equal(120, limits.GetProperty("apiRequestsPerMinute").GetProperty("limit").GetInt32());
+        Assert.Equal(JsonValueKind.Null, limits.GetProperty("apiRequestsPerMinute").GetProperty("used").ValueKind);
+        Assert.Equal(30, limits.GetProperty("auditRetentionDays").GetProperty("limit").GetInt32());
     }
 
     [ProviderFact]
@@ -59,54 +65,54 @@ public abstract class FeaturesApiTests(AppFactory factory)
         await AssignAsync(pro, "pro");
         await AssignAsync(enterprise, "enterprise");
 
-        var ofPro = await FeaturesAsync(await pro.CreateKeyAsync([Permissions.ProjectsRead]));
-        var ofEnterprise = await FeaturesAsync(await enterprise.CreateKeyAsync([Permissions.ProjectsRead]));
+        var ofPro = await FeaturesAsync(await pro.CreateKeyAsync([ProjectPermissions.Read]));
+        var ofEnterprise = await FeaturesAsync(await enterprise.CreateKeyAsync([ProjectPermissions.Read]));
 
         Assert.Equal(("pro", "Pro"), Plan(ofPro));
-        Assert.Equal(new Dictionary<string, bool> { [FeatureNames.Api] = true, [FeatureNames.ProjectBoard] = false, [FeatureNames.ProjectExport] = true, [FeatureNames.WeeklySummary] = true },
+        Assert.Equal(new Dictionary<string, bool> { [ApiModule.Feature] = true, [ProjectFeatures.Board] = false, [ProjectFeatures.Export] = true, [ProjectFeatures.WeeklySummary] = true },
             Values(ofPro));
         Assert.Equal((50, 1), Usage(ofPro.GetProperty("limits"), "members"));
         Assert.Equal((1000, 0), Usage(ofPro.GetProperty("limits"), "projects"));
 
         // The beta's configured targeting includes the enterprise plan's group.
         Assert.Equal(("enterprise", "Enterprise"), Plan(ofEnterprise));
-        Assert.Equal(new Dictionary<string, bool> { [FeatureNames.Api] = true, [FeatureNames.ProjectBoard] = true, [FeatureNames.ProjectExport] = true, [FeatureNames.WeeklySummary] = true },
+        Assert.Equal(new Dictionary<string, bool> { [ApiModule.Feature] = true, [ProjectFeatures.Board] = true, [ProjectFeatures.Export] = true, [ProjectFeatures.WeeklySummary] = true },
             Values(ofEnterprise));
         var limits = ofEnterprise.GetProperty("limits");
         Assert.Equal(JsonValueKind.Null, limits.GetProperty("members").GetProperty("limit").ValueKind);
         Assert.Equal(1, limits.GetProperty("members").GetProperty("used").GetInt32());
         Assert.Equal(JsonValueKind.Null, limits.GetProperty("projects").GetProperty("limit").ValueKind);
-        Assert.Equal(3000, limits.GetProperty("apiRequestsPerMinute").GetInt32());
+        Assert.Equal(3000, limits.GetProperty("apiRequestsPerMinute").GetProperty("limit").GetInt32());
     }
 
     [ProviderFact]
     public async Task An_owners_switch_and_the_operators_override_show_on_the_next_request()
     {
         var world = await MemberWorld.FoundAsync(factory);
-        var key = await world.CreateKeyAsync([Permissions.ProjectsRead]);
-        Assert.False(Values(await FeaturesAsync(key))[FeatureNames.ProjectBoard]);
+        var key = await world.CreateKeyAsync([ProjectPermissions.Read]);
+        Assert.False(Values(await FeaturesAsync(key))[ProjectFeatures.Board]);
 
-        await SwitchAsOwnerAsync(world, FeatureNames.ProjectBoard, true);
-        Assert.True(Values(await FeaturesAsync(key))[FeatureNames.ProjectBoard]);
+        await SwitchAsOwnerAsync(world, ProjectFeatures.Board, true);
+        Assert.True(Values(await FeaturesAsync(key))[ProjectFeatures.Board]);
 
-        await OverrideAsync(world, FeatureNames.ProjectBoard, false);
-        await OverrideAsync(world, FeatureNames.ProjectExport, true);
+        await OverrideAsync(world, ProjectFeatures.Board, false);
+        await OverrideAsync(world, ProjectFeatures.Export, true);
         var overridden = Values(await FeaturesAsync(key));
-        Assert.False(overridden[FeatureNames.ProjectBoard]);
-        Assert.True(overridden[FeatureNames.ProjectExport]);
+        Assert.False(overridden[ProjectFeatures.Board]);
+        Assert.True(overridden[ProjectFeatures.Export]);
 
-        await OverrideAsync(world, FeatureNames.ProjectBoard, null);
-        await SwitchAsOwnerAsync(world, FeatureNames.ProjectExport, false); // not a flag owners may switch: refused below
+        await OverrideAsync(world, ProjectFeatures.Board, null);
+        await SwitchAsOwnerAsync(world, ProjectFeatures.Export, false); // not a flag owners may switch: refused below
         var cleared = Values(await FeaturesAsync(key));
-        Assert.True(cleared[FeatureNames.ProjectBoard]);
-        Assert.True(cleared[FeatureNames.ProjectExport]);
+        Assert.True(cleared[ProjectFeatures.Board]);
+        Assert.True(cleared[ProjectFeatures.Export]);
     }
 
     [ProviderFact]
     public async Task The_tenant_endpoint_names_the_workspaces_real_plan()
     {
         var world = await MemberWorld.FoundAsync(factory);
-        var key = await world.CreateKeyAsync([Permissions.ProjectsRead]);
+        var key = await world.CreateKeyAsync([ProjectPermissions.Read]);
         using var api = factory.ApiClient(key);
 
         Assert.Equal("free", (await (await api.GetAsync("/api/v1/tenant")).JsonAsync()).GetProperty("plan").GetString());
@@ -136,7 +142,7 @@ public abstract class FeaturesApiTests(AppFactory factory)
     private Task AssignAsync(MemberWorld world, string plan) =>
         factory.WithScopeAsync(async sp =>
         {
-            Assert.Equal(PlanAssignment.Outcome.Changed, await sp.GetRequiredService<PlanAssignment>().AssignAsync(world.Tenant.Id, plan, "test"));
+            Assert.Equal(OutcomeKind.Done, (await sp.GetRequiredService<PlanAssignment>().AssignAsync(world.Tenant.Id, plan, "test")).Kind);
             return 0;
         });
 
@@ -145,7 +151,7 @@ public abstract class FeaturesApiTests(AppFactory factory)
         {
             sp.GetRequiredService<TenantContext>().Enter(world.Tenant, TenantRole.Owner);
             var outcome = await sp.GetRequiredService<FeatureSwitches>().SetOwnerAsync(feature, enabled);
-            Assert.Equal(feature == FeatureNames.ProjectBoard, outcome.Succeeded);
+            Assert.Equal(feature == ProjectFeatures.Board, outcome.Succeeded);
             return 0;
         });
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using SaasStarter.Tests.Infrastructure;
+using SaasStarter.Core;
 
 namespace SaasStarter.Tests.Api;
 
@@ -47,7 +48,7 @@ public abstract class HealthAndApiTests(AppFactory factory)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         var info = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(SaasStarter.Hosting.Product.Name, info.GetProperty("name").GetString());
+        Assert.Equal(SaasStarter.Core.Product.Name, info.GetProperty("name").GetString());
         Assert.Equal("v1", info.GetProperty("apiVersion").GetString());
         Assert.False(string.IsNullOrEmpty(info.GetProperty("version").GetString()));
         Assert.Equal("/openapi/v1.json", info.GetProperty("openApi").GetString());

@@ -9,10 +9,13 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.TestHost;
 using SaasStarter.Api;
 using SaasStarter.Api.OpenApi;
-using SaasStarter.ApiKeys;
+using SaasStarter.Api.Keys;
 using SaasStarter.Hosting;
 using SaasStarter.Members;
 using SaasStarter.Tests.Infrastructure;
+using SaasStarter.Core;
+using SaasStarter.Projects;
+using SaasStarter.Tenants.Api;
 
 namespace SaasStarter.Tests.Api;
 
@@ -54,12 +57,12 @@ public sealed class OpenApiContractTests(SqliteAppFactory factory) : IClassFixtu
         Assert.Equal([("Bearer", ""), ("ApiKey", "")], Requirements(tenant));
 
         var widget = Operation(root, "/api/v1/test/widgets/{id}", "put");
-        Assert.Equal([("Bearer", Permissions.ProjectsWrite), ("ApiKey", Permissions.ProjectsWrite)], Requirements(widget));
-        Assert.Contains($"`{Permissions.ProjectsWrite}`", widget.GetProperty("description").GetString());
+        Assert.Equal([("Bearer", ProjectPermissions.Write), ("ApiKey", ProjectPermissions.Write)], Requirements(widget));
+        Assert.Contains($"`{ProjectPermissions.Write}`", widget.GetProperty("description").GetString());
 
         // Key and scope set once on a route group (as a module may do) count for its endpoints; scopes add up.
         var gadgets = Operation(root, "/api/v1/test/gadgets", "delete");
-        var both = $"{Permissions.ProjectsRead} {Permissions.ProjectsWrite}";
+        var both = $"{ProjectPermissions.Read} {ProjectPermissions.Write}";
         Assert.Equal([("Bearer", both), ("ApiKey", both)], Requirements(gadgets));
 
         Assert.False(Operation(root, "/api/v1", "get").TryGetProperty("security", out _), "GET /api/v1/ is anonymous");
@@ -176,7 +179,7 @@ public sealed class OpenApiContractTests(SqliteAppFactory factory) : IClassFixtu
     private static readonly string[] TenantExampleProperties = ["id", "name", "slug", "plan"];
 
     private WebApplicationFactory<Program> Probed() =>
-        factory.WithWebHostBuilder(web => web.ConfigureTestServices(services => services.AddApiModule<ProbeApi>()));
+        factory.WithWebHostBuilder(web => web.ConfigureTestServices(services => services.AddTestApi(ProbeApi.Map)));
 
     private static async Task<JsonElement> DocumentAsync(WebApplicationFactory<Program> app)
     {
@@ -201,22 +204,22 @@ public sealed class OpenApiContractTests(SqliteAppFactory factory) : IClassFixtu
         })];
 
     /// <summary>Endpoints shaped like the real modules' (the projects API's PUT), so the rules are tested before those land.</summary>
-    private sealed class ProbeApi : IApiModule
+    private static class ProbeApi
     {
         public sealed record WidgetInput(string Name, string? Description, string Status) : IApiExample<WidgetInput>
         {
             public static WidgetInput Example => new("Website relaunch", "Everything for the new site.", "archived");
         }
 
-        public void MapEndpoints(RouteGroupBuilder v1)
+        public static void Map(RouteGroupBuilder v1)
         {
             v1.MapPut("/test/widgets/{id:guid}", Results<Ok<WidgetInput>, Conflict<ProblemDetails>> (Guid id, WidgetInput input) =>
                     TypedResults.Ok(input))
                 .RequireApiKey()
-                .RequireScope(Permissions.ProjectsWrite);
+                .RequireScope(ProjectPermissions.Write);
             v1.MapPost("/test/widgets", (WidgetInput input) => TypedResults.Ok(input));
-            var gadgets = v1.MapGroup("/test/gadgets").RequireApiKey().RequireScope(Permissions.ProjectsRead);
-            gadgets.MapDelete("/", () => TypedResults.NoContent()).RequireScope(Permissions.ProjectsWrite);
+            var gadgets = v1.MapGroup("/test/gadgets").RequireApiKey().RequireScope(ProjectPermissions.Read);
+            gadgets.MapDelete("/", () => TypedResults.NoContent()).RequireScope(ProjectPermissions.Write);
         }
     }
 }

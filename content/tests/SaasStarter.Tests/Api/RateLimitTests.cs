@@ -9,11 +9,14 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SaasStarter.Api.RateLimits;
-using SaasStarter.ApiKeys;
+using SaasStarter.Api.Keys;
 using SaasStarter.Members;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
+using SaasStarter.ApiKeys;
+using SaasStarter.Core;
+using SaasStarter.Projects;
 
 namespace SaasStarter.Tests.Api;
 
@@ -46,7 +49,7 @@ public abstract class RateLimitTests(AppFactory factory)
 
         using var refused = await GetTenantAsync(key);
         var problem = await HealthAndApiTests.AssertProblemAsync(refused, HttpStatusCode.TooManyRequests);
-        Assert.Equal(ApiRateLimitPolicy.RateLimitedType, problem.GetProperty("type").GetString());
+        Assert.Equal(ProblemTypes.RateLimited, problem.GetProperty("type").GetString());
         Assert.Contains("API key", problem.GetProperty("detail").GetString());
         Assert.True(problem.TryGetProperty("traceId", out _));
         var retryAfter = refused.Headers.RetryAfter?.Delta;
@@ -219,10 +222,10 @@ public abstract class RateLimitTests(AppFactory factory)
         var created = await factory.WithScopeAsync(sp =>
         {
             sp.GetRequiredService<TenantContext>().Enter(world.Tenant, TenantRole.Owner);
-            return sp.GetRequiredService<ApiKeyIssuer>().CreateAsync(world.OwnerId, "limits", [Permissions.ProjectsRead], null);
+            return sp.GetRequiredService<ApiKeyIssuer>().CreateAsync(world.OwnerId, "limits", [ProjectPermissions.Read], null);
         });
-        Assert.True(created.Outcome.Succeeded, created.Outcome.Problem);
-        return created.Key!;
+        Assert.True(created.Succeeded, created.Problem);
+        return created.Value!.Key;
     }
 
     /// <summary>The app with buckets of a few requests that refill one token a minute.</summary>

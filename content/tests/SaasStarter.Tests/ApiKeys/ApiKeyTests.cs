@@ -4,12 +4,17 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using SaasStarter.ApiKeys;
+using SaasStarter.Api.Keys;
 using SaasStarter.Audit;
 using SaasStarter.Members;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
+using SaasStarter.Core;
+
+using SaasStarter.ApiKeys;
+using SaasStarter.Projects;
+using SaasStarter.Tenants;
 
 namespace SaasStarter.Tests.ApiKeys;
 
@@ -28,7 +33,7 @@ public abstract class ApiKeyTests(AppFactory factory)
 
         var page = await owner.GetAsync($"/t/{world.Tenant.Slug}/api-keys");
         var created = await WebSession.ReadAsync(await owner.SubmitAsync(page,
-            new Dictionary<string, string> { ["Name"] = "CRM sync", ["Scopes"] = Permissions.ProjectsRead }, "#create-key-form"));
+            new Dictionary<string, string> { ["Name"] = "CRM sync", ["Scopes"] = ProjectPermissions.Read }, "#create-key-form"));
 
         var key = created.Document.QuerySelector("#new-key-value")?.TextContent.Trim();
         Assert.True(key is not null, WebSession.Excerpt(created));
@@ -39,12 +44,12 @@ public abstract class ApiKeyTests(AppFactory factory)
         var row = await factory.InTenantAsync(world.Tenant, db => db.ApiKeys.AsNoTracking().SingleAsync());
         Assert.Equal(ApiKeySecret.Hash(parts.Secret), row.SecretHash);
         Assert.DoesNotContain(parts.Secret, $"{row.SecretHash} {row.PublicId} {row.Name} {row.Scopes}", StringComparison.Ordinal);
-        Assert.Equal([Permissions.ProjectsRead], row.ScopeList);
+        Assert.Equal([ProjectPermissions.Read], row.ScopeList);
 
         var again = await owner.GetAsync($"/t/{world.Tenant.Slug}/api-keys");
         Assert.DoesNotContain(parts.Secret, again.Html, StringComparison.Ordinal);
         Assert.NotNull(again.Document.QuerySelector("#api-keys-table tr[data-key='CRM sync']"));
-        Assert.Contains(AuditActions.ApiKeyCreated, await AuditAsync(world.Tenant));
+        Assert.Contains(ApiKeyAudit.Created, await AuditAsync(world.Tenant));
     }
 
     [ProviderFact]
@@ -52,8 +57,8 @@ public abstract class ApiKeyTests(AppFactory factory)
     {
         var world = await MemberWorld.FoundAsync(factory);
         var other = await MemberWorld.FoundAsync(factory);
-        var key = await CreateKeyAsync(world, [Permissions.ProjectsRead]);
-        await CreateKeyAsync(other, [Permissions.ProjectsRead]);
+        var key = await CreateKeyAsync(world, [ProjectPermissions.Read]);
+        await CreateKeyAsync(other, [ProjectPermissions.Read]);
 
         using var bearer = await GetAsync("/api/v1/tenant", r => r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key));
         using var header = await GetAsync("/api/v1/tenant", r => r.Headers.Add(ApiKeyAuthentication.HeaderName, key));
@@ -72,8 +77,8 @@ public abstract class ApiKeyTests(AppFactory factory)
     public async Task No_key_and_malformed_unknown_revoked_or_expired_keys_get_401_problems_that_say_which()
     {
         var world = await MemberWorld.FoundAsync(factory);
-        var revoked = await CreateKeyAsync(world, [Permissions.ProjectsRead]);
-        var expired = await CreateKeyAsync(world, [Permissions.ProjectsRead], expiresInDays: 30);
+        var revoked = await CreateKeyAsync(world, [ProjectPermissions.Read]);
+        var expired = await CreateKeyAsync(world, [ProjectPermissions.Read], expiresInDays: 30);
         var (unknown, _, _) = ApiKeySecret.New();
 
         var none = await ProblemAsync(null);
@@ -89,7 +94,7 @@ public abstract class ApiKeyTests(AppFactory factory)
         var outcome = await AsOwnerAsync(world, issuer => issuer.RevokeAsync(world.OwnerId, keyId));
         Assert.True(outcome.Succeeded, outcome.Problem);
         Assert.Contains("revoked", (await ProblemAsync(revoked)).Detail);
-        Assert.Contains(AuditActions.ApiKeyRevoked, await AuditAsync(world.Tenant));
+        Assert.Contains(ApiKeyAudit.Revoked, await AuditAsync(world.Tenant));
 
         await factory.InTenantAsync(world.Tenant, db => db.ApiKeys.Where(k => k.PublicId == ApiKeySecret.Parse(expired)!.PublicId)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.ExpiresAtUtc, DateTime.UtcNow.AddMinutes(-1))));
@@ -102,15 +107,15 @@ public abstract class ApiKeyTests(AppFactory factory)
     {
         var world = await MemberWorld.FoundAsync(factory);
         var (adminId, adminMembership) = await world.AddAsync(TenantRole.Admin);
-        var readOnly = await CreateKeyAsync(world, [Permissions.ProjectsRead]);
-        var writer = await CreateKeyAsync(world, [Permissions.ProjectsWrite], creatorId: adminId, role: TenantRole.Admin);
+        var readOnly = await CreateKeyAsync(world, [ProjectPermissions.Read]);
+        var writer = await CreateKeyAsync(world, [ProjectPermissions.Write], creatorId: adminId, role: TenantRole.Admin);
         var app = factory.WithEchoApi();
 
         using var refused = await SendAsync(app, "/api/v1/test/projects-write", readOnly);
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(ApiProblems.MissingScopeType, problem.GetProperty("type").GetString());
-        Assert.Contains(Permissions.ProjectsWrite, problem.GetProperty("detail").GetString());
+        Assert.Equal(ProblemTypes.MissingScope, problem.GetProperty("type").GetString());
+        Assert.Contains(ProjectPermissions.Write, problem.GetProperty("detail").GetString());
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(app, "/api/v1/test/projects-write", writer)).StatusCode);
 
         // The admin becomes a viewer: their key keeps its row, but not the power to write. (The change is made through
@@ -129,7 +134,7 @@ public abstract class ApiKeyTests(AppFactory factory)
     public async Task A_suspended_tenants_keys_get_403_with_their_own_problem_type()
     {
         var world = await MemberWorld.FoundAsync(factory);
-        var key = await CreateKeyAsync(world, [Permissions.ProjectsRead]);
+        var key = await CreateKeyAsync(world, [ProjectPermissions.Read]);
         Assert.Equal(HttpStatusCode.OK, (await GetAsync("/api/v1/tenant", Bearer(key))).StatusCode);
 
         await factory.WithScopeAsync(async sp =>
@@ -142,14 +147,14 @@ public abstract class ApiKeyTests(AppFactory factory)
 
         using var response = await GetAsync("/api/v1/tenant", Bearer(key));
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal(ApiProblems.TenantSuspendedType, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        Assert.Equal(ProblemTypes.TenantSuspended, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
     }
 
     [ProviderFact]
     public async Task Last_use_is_recorded_by_the_periodic_flush_not_by_each_request()
     {
         var world = await MemberWorld.FoundAsync(factory);
-        var key = await CreateKeyAsync(world, [Permissions.ProjectsRead]);
+        var key = await CreateKeyAsync(world, [ProjectPermissions.Read]);
         var usage = factory.Services.GetRequiredService<ApiKeyUsage>();
         await usage.FlushAsync(CancellationToken.None); // whatever other tests noted
 
@@ -172,12 +177,12 @@ public abstract class ApiKeyTests(AppFactory factory)
 
         using var member = await factory.SignedInSessionAsync(memberEmail);
         Assert.Equal(HttpStatusCode.Forbidden, (await member.GetAsync($"/t/{world.Tenant.Slug}/api-keys")).Status);
-        var byMember = await AsAsync(world, TenantRole.Member, i => i.CreateAsync(memberId, "mine", [Permissions.ProjectsRead], null));
-        Assert.False(byMember.Outcome.Succeeded);
-        var beyond = await AsOwnerAsync(world, i => i.CreateAsync(world.OwnerId, "too much", [Permissions.TenantSettings], null));
-        Assert.False(beyond.Outcome.Succeeded);
-        var badExpiry = await AsOwnerAsync(world, i => i.CreateAsync(world.OwnerId, "odd", [Permissions.ProjectsRead], 12345));
-        Assert.False(badExpiry.Outcome.Succeeded);
+        var byMember = await AsAsync(world, TenantRole.Member, i => i.CreateAsync(memberId, "mine", [ProjectPermissions.Read], null));
+        Assert.False(byMember.Succeeded);
+        var beyond = await AsOwnerAsync(world, i => i.CreateAsync(world.OwnerId, "too much", [TenantPermissions.Settings], null));
+        Assert.False(beyond.Succeeded);
+        var badExpiry = await AsOwnerAsync(world, i => i.CreateAsync(world.OwnerId, "odd", [ProjectPermissions.Read], 12345));
+        Assert.False(badExpiry.Succeeded);
         Assert.Equal(0, await factory.InTenantAsync(world.Tenant, db => db.ApiKeys.CountAsync()));
     }
 
@@ -215,12 +220,12 @@ public abstract class ApiKeyTests(AppFactory factory)
         TenantRole role = TenantRole.Owner)
     {
         var created = await AsAsync(world, role, i => i.CreateAsync(creatorId ?? world.OwnerId, "test key", scopes, expiresInDays));
-        Assert.True(created.Outcome.Succeeded, created.Outcome.Problem);
-        return created.Key!;
+        Assert.True(created.Succeeded, created.Problem);
+        return created.Value!.Key;
     }
 
-    private static async Task<SaasStarter.Members.Outcome> AsOwnerOnAsync(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> app,
-        MemberWorld world, Func<MemberAdministration, Task<SaasStarter.Members.Outcome>> act)
+    private static async Task<SaasStarter.Core.Outcome> AsOwnerOnAsync(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> app,
+        MemberWorld world, Func<MemberAdministration, Task<SaasStarter.Core.Outcome>> act)
     {
         await using var scope = app.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Enter(world.Tenant, TenantRole.Owner);

@@ -7,6 +7,8 @@ using SaasStarter.Audit;
 using SaasStarter.Members;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
+using SaasStarter.Accounts;
+using SaasStarter.Tenants;
 
 namespace SaasStarter.Tests.Audit;
 
@@ -17,7 +19,7 @@ public abstract class AuditApiTests(AppFactory factory)
     public async Task Events_come_newest_first_in_pages_with_detail_as_an_object_and_only_the_keys_workspace()
     {
         var elsewhere = await MemberWorld.FoundAsync(factory);
-        await elsewhere.CreateKeyAsync([Permissions.AuditRead]);
+        await elsewhere.CreateKeyAsync([AuditPermissions.Read]);
         var (world, key, invitees) = await WorldWithInvitationsAsync();
         using var api = factory.ApiClient(key);
 
@@ -26,7 +28,7 @@ public abstract class AuditApiTests(AppFactory factory)
         // tenant.created, apikey.created and three member.invited: this workspace's five, none of the other's.
         Assert.Equal(5, page1.GetProperty("total").GetInt32());
         var items = page1.GetProperty("items");
-        Assert.Equal([AuditActions.MemberInvited, AuditActions.MemberInvited], items.Strings("action"));
+        Assert.Equal([MemberAudit.Invited, MemberAudit.Invited], items.Strings("action"));
         Assert.Equal([invitees[2], invitees[1]], items.Strings("target"));
         Assert.Equal(key.ActorLabel, items[0].GetProperty("actorEmail").GetString());
         var detail = items[0].GetProperty("detail");
@@ -38,7 +40,7 @@ public abstract class AuditApiTests(AppFactory factory)
         Assert.NotEqual(Guid.Empty, items[0].GetProperty("id").GetGuid());
 
         var page3 = await (await api.GetAsync("/api/v1/audit-events?pageSize=2&page=3")).JsonAsync();
-        Assert.Equal([AuditActions.TenantCreated], page3.GetProperty("items").Strings("action"));
+        Assert.Equal([TenantAudit.Created], page3.GetProperty("items").Strings("action"));
         Assert.Equal("Team", page3.GetProperty("items")[0].GetProperty("detail").GetProperty("name").GetString());
         Assert.Equal(JsonValueKind.Null, page3.GetProperty("links").GetProperty("next").ValueKind);
         Assert.Equal(world.Tenant.Slug, page3.GetProperty("items")[0].GetProperty("target").GetString());
@@ -50,9 +52,9 @@ public abstract class AuditApiTests(AppFactory factory)
         var (world, key, invitees) = await WorldWithInvitationsAsync(signInFirst: true);
         using var api = factory.ApiClient(key);
 
-        var invited = await (await api.GetAsync($"/api/v1/audit-events?action={AuditActions.MemberInvited}")).JsonAsync();
+        var invited = await (await api.GetAsync($"/api/v1/audit-events?action={MemberAudit.Invited}")).JsonAsync();
         Assert.Equal([invitees[2], invitees[1], invitees[0]], invited.GetProperty("items").Strings("target"));
-        Assert.Contains($"action={AuditActions.MemberInvited}", invited.GetProperty("links").GetProperty("self").GetString(), StringComparison.Ordinal);
+        Assert.Contains($"action={MemberAudit.Invited}", invited.GetProperty("links").GetProperty("self").GetString(), StringComparison.Ordinal);
 
         var byKey = await (await api.GetAsync("/api/v1/audit-events?actor=API%20KEY")).JsonAsync();
         Assert.Equal(3, byKey.GetProperty("total").GetInt32());
@@ -60,7 +62,7 @@ public abstract class AuditApiTests(AppFactory factory)
 
         var ownerName = world.OwnerEmail.Split('@')[0];
         var byOwner = await (await api.GetAsync($"/api/v1/audit-events?actor={ownerName}")).JsonAsync();
-        Assert.Equal([AuditActions.SignInSucceeded], byOwner.GetProperty("items").Strings("action"));
+        Assert.Equal([SignInAudit.Succeeded], byOwner.GetProperty("items").Strings("action"));
 
         var second = await factory.InTenantAsync(world.Tenant, db => db.AuditEvents.Where(e => e.Target == invitees[1]).Select(e => e.OccurredAtUtc).SingleAsync());
         var sinceUtc = DateTime.SpecifyKind(second, DateTimeKind.Utc);
@@ -69,7 +71,7 @@ public abstract class AuditApiTests(AppFactory factory)
 
         // The same moment written with an offset is the same moment.
         var withOffset = new DateTimeOffset(sinceUtc).ToOffset(TimeSpan.FromHours(2)).ToString("O", CultureInfo.InvariantCulture);
-        var sinceOffset = await (await api.GetAsync($"/api/v1/audit-events?since={Uri.EscapeDataString(withOffset)}&action={AuditActions.MemberInvited}&actor=api")).JsonAsync();
+        var sinceOffset = await (await api.GetAsync($"/api/v1/audit-events?since={Uri.EscapeDataString(withOffset)}&action={MemberAudit.Invited}&actor=api")).JsonAsync();
         Assert.Equal([invitees[2], invitees[1]], sinceOffset.GetProperty("items").Strings("target"));
 
         var future = await (await api.GetAsync("/api/v1/audit-events?since=2999-01-01T00:00:00Z")).JsonAsync();
@@ -80,7 +82,7 @@ public abstract class AuditApiTests(AppFactory factory)
     public async Task Bad_filters_get_400_naming_each_of_them()
     {
         var world = await MemberWorld.FoundAsync(factory);
-        var key = await world.CreateKeyAsync([Permissions.AuditRead]);
+        var key = await world.CreateKeyAsync([AuditPermissions.Read]);
         using var api = factory.ApiClient(key);
 
         using var response = await api.GetAsync("/api/v1/audit-events?action=member.deleted_everything&since=last%20tuesday&pageSize=500");
@@ -93,12 +95,12 @@ public abstract class AuditApiTests(AppFactory factory)
     public async Task A_key_without_audit_read_gets_403()
     {
         var world = await MemberWorld.FoundAsync(factory);
-        var key = await world.CreateKeyAsync([Permissions.MembersRead, Permissions.MembersInvite, Permissions.MembersManage]);
+        var key = await world.CreateKeyAsync([MemberPermissions.Read, MemberPermissions.Invite, MemberPermissions.Manage]);
         using var api = factory.ApiClient(key);
 
         var problem = await (await api.GetAsync("/api/v1/audit-events")).ProblemAsync(403);
 
-        Assert.Contains(Permissions.AuditRead, problem.GetProperty("detail").GetString());
+        Assert.Contains(AuditPermissions.Read, problem.GetProperty("detail").GetString());
     }
 
     /// <summary>A workspace, a key with audit.read and members.invite, and three people invited through it one after another.</summary>
@@ -106,7 +108,7 @@ public abstract class AuditApiTests(AppFactory factory)
     {
         var world = await MemberWorld.FoundAsync(factory);
         if (signInFirst) (await factory.SignedInSessionAsync(world.OwnerEmail)).Dispose();
-        var key = await world.CreateKeyAsync([Permissions.AuditRead, Permissions.MembersInvite]);
+        var key = await world.CreateKeyAsync([AuditPermissions.Read, MemberPermissions.Invite]);
         using var api = factory.ApiClient(key);
         var invitees = new[] { AccountFlows.UniqueEmail("first"), AccountFlows.UniqueEmail("second"), AccountFlows.UniqueEmail("third") };
         foreach (var email in invitees)

@@ -6,6 +6,9 @@ using SaasStarter.Data;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
+using SaasStarter.Accounts;
+using SaasStarter.Members;
+using SaasStarter.Tenants;
 
 namespace SaasStarter.Tests.Audit;
 
@@ -26,7 +29,7 @@ public abstract class AuditLogTests(AppFactory factory)
         var events = await EventsAsync(world.Tenant);
 
         Assert.Equal(
-            [AuditActions.TenantCreated, AuditActions.SignInFailed, AuditActions.SignInSucceeded, AuditActions.MemberRoleChanged],
+            [TenantAudit.Created, SignInAudit.Failed, SignInAudit.Succeeded, MemberAudit.RoleChanged],
             events.Select(e => e.Action));
         var change = events[^1];
         Assert.Equal(memberEmail, change.Target);
@@ -47,13 +50,13 @@ public abstract class AuditLogTests(AppFactory factory)
         var path = $"/t/{world.Tenant.Slug}/audit";
 
         var all = await owner.GetAsync(path);
-        var signIns = await owner.GetAsync(path + "?type=" + AuditActions.SignInSucceeded);
+        var signIns = await owner.GetAsync(path + "?type=" + SignInAudit.Succeeded);
         var forbidden = await member.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.OK, all.Status);
-        Assert.Contains(AuditActions.TenantCreated, ActionsOn(all));
+        Assert.Contains(TenantAudit.Created, ActionsOn(all));
         Assert.NotEmpty(ActionsOn(signIns));
-        Assert.All(ActionsOn(signIns), action => Assert.Equal(AuditActions.SignInSucceeded, action));
+        Assert.All(ActionsOn(signIns), action => Assert.Equal(SignInAudit.Succeeded, action));
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.Status);
     }
 

@@ -33,7 +33,7 @@ public sealed class FeaturesJourneyTests(ITestOutputHelper output)
         await Assertions.Expect(owner.Locator("#plan-name")).ToHaveTextAsync("Free");
         await Assertions.Expect(owner.Locator("[data-limit='projects'] .limit-value")).ToHaveTextAsync("3 of 25 projects");
         await Assertions.Expect(owner.GetByRole(AriaRole.Meter, new() { Name = "Projects" })).ToHaveAttributeAsync("aria-valuetext", "3 of 25 projects");
-        var row = owner.Locator($"#features-table tr[data-feature='{FeatureNames.ProjectBoard}']");
+        var row = owner.Locator($"#features-table tr[data-feature='{ProjectFeatures.Board}']");
         await Assertions.Expect(row).ToHaveAttributeAsync("data-on", "false");
         await run.ScreenshotAsync(owner, "01-plan");
 

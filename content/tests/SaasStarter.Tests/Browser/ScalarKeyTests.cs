@@ -1,10 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using SaasStarter.ApiKeys;
+using SaasStarter.Api.Keys;
 using SaasStarter.Members;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
+using SaasStarter.ApiKeys;
+using SaasStarter.Projects;
 
 namespace SaasStarter.Tests.Browser;
 
@@ -25,9 +27,9 @@ public sealed class ScalarKeyTests(ITestOutputHelper output)
         var key = await run.App.WithScopeAsync(async sp =>
         {
             sp.GetRequiredService<TenantContext>().Enter(world.Tenant, TenantRole.Owner);
-            var created = await sp.GetRequiredService<ApiKeyIssuer>().CreateAsync(world.OwnerId, "scalar", [Permissions.ProjectsRead], 30);
-            Assert.True(created.Outcome.Succeeded, created.Outcome.Problem);
-            return created.Key!;
+            var created = await sp.GetRequiredService<ApiKeyIssuer>().CreateAsync(world.OwnerId, "scalar", [ProjectPermissions.Read], 30);
+            Assert.True(created.Succeeded, created.Problem);
+            return created.Value!.Key;
         });
         var page = await run.NewPersonAsync();
         await run.GotoOkAsync(page, "/scalar/");

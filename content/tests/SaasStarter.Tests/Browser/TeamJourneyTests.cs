@@ -1,6 +1,8 @@
 using Microsoft.Playwright;
 using SaasStarter.Audit;
 using SaasStarter.Tests.Infrastructure;
+using SaasStarter.Members;
+using SaasStarter.Tenants;
 
 namespace SaasStarter.Tests.Browser;
 
@@ -67,7 +69,7 @@ public sealed class TeamJourneyTests(ITestOutputHelper output)
 
         // ...and sees the whole story in the audit log
         await run.GotoOkAsync(owner, $"/t/{slug}/audit");
-        foreach (var action in new[] { AuditActions.TenantCreated, AuditActions.MemberInvited, AuditActions.MemberJoined, AuditActions.MemberRoleChanged })
+        foreach (var action in new[] { TenantAudit.Created, MemberAudit.Invited, MemberAudit.Joined, MemberAudit.RoleChanged })
         {
             await Assertions.Expect(owner.Locator($"#audit-table tr[data-action='{action}']").First).ToBeVisibleAsync();
         }

@@ -7,6 +7,9 @@ using SaasStarter.Plans;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
+using SaasStarter.Projects;
+using SaasStarter.Tenants;
+using SaasStarter.Core;
 
 namespace SaasStarter.Tests.Features;
 
@@ -27,7 +30,7 @@ public abstract class EvaluationMatrixTests
 
     protected EvaluationMatrixTests(AppFactory factory)
     {
-        // After the flags appsettings.json declares (indexes 0-3), so none of them is overwritten.
+        // After the flag rules appsettings.json gives (index 0), so none of them is overwritten.
         this.factory = factory
             .WithFlag(4, DefaultOn, enabled: true, ownerToggleable: true)
             .WithFlag(5, DefaultOff, enabled: false, ownerToggleable: true)
@@ -114,8 +117,8 @@ public abstract class EvaluationMatrixTests
         // ProjectBoard's configured rule: the plan:enterprise group, nobody else.
         var free = await OnPlanAsync(await MemberWorld.FoundAsync(factory), "free");
         var enterprise = await OnPlanAsync(await MemberWorld.FoundAsync(factory), "enterprise");
-        Assert.False(await EnabledAsync(free, FeatureNames.ProjectBoard));
-        Assert.True(await EnabledAsync(enterprise, FeatureNames.ProjectBoard));
+        Assert.False(await EnabledAsync(free, ProjectFeatures.Board));
+        Assert.True(await EnabledAsync(enterprise, ProjectFeatures.Board));
 
         // 50% of workspaces, decided by the workspace id: stable, and neither all nor none of 40.
         var answers = new List<bool>();
@@ -133,7 +136,7 @@ public abstract class EvaluationMatrixTests
     private async Task<CurrentTenant> OnPlanAsync(MemberWorld world, string plan)
     {
         var outcome = await factory.WithScopeAsync(sp => sp.GetRequiredService<PlanAssignment>().AssignAsync(world.Tenant.Id, plan, "test"));
-        Assert.NotEqual(PlanAssignment.Outcome.NotFound, outcome);
+        Assert.NotEqual(OutcomeKind.NotFound, outcome.Kind);
         return world.Tenant with { PlanId = plan };
     }
 

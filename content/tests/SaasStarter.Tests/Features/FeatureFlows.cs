@@ -6,6 +6,7 @@ using SaasStarter.Plans;
 using SaasStarter.Projects;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
+using SaasStarter.Tenants;
 
 namespace SaasStarter.Tests.Features;
 
@@ -16,7 +17,17 @@ internal static class FeatureFlows
     public static async Task OnPlanAsync(this AppFactory factory, CurrentTenant tenant, string planId)
     {
         var outcome = await factory.WithScopeAsync(sp => sp.GetRequiredService<PlanAssignment>().AssignAsync(tenant.Id, planId, "test"));
-        Assert.True(outcome is PlanAssignment.Outcome.Changed or PlanAssignment.Outcome.Unchanged, $"assigning {planId}: {outcome}");
+        Assert.True(outcome.Succeeded, $"assigning {planId}: {outcome}");
+    }
+
+    /// <summary>
+    /// The workspace on the enterprise plan (no count limits) with every flag any module declares forced on by the operator,
+    /// so every page and endpoint a flag gates is there, a module added later's included.
+    /// </summary>
+    public static async Task AllFeaturesOnAsync(this AppFactory factory, CurrentTenant tenant)
+    {
+        await factory.OnPlanAsync(tenant, "enterprise");
+        foreach (var flag in factory.FeatureFlags) await factory.OperatorSetsAsync(tenant, flag, true);
     }
 
     /// <summary>The operator's override of <paramref name="feature"/> for the workspace (null clears it).</summary>

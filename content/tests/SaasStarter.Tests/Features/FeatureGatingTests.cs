@@ -4,6 +4,7 @@ using SaasStarter.Projects;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
+using SaasStarter.Api;
 
 namespace SaasStarter.Tests.Features;
 
@@ -26,7 +27,7 @@ public abstract class FeatureGatingTests(AppFactory factory)
 
         var off = await viewer.GetAsync(path);
         var listWhileOff = await viewer.GetAsync($"/t/{world.Tenant.Slug}/projects");
-        await factory.OperatorSetsAsync(world.Tenant, FeatureNames.ProjectBoard, true);
+        await factory.OperatorSetsAsync(world.Tenant, ProjectFeatures.Board, true);
         var on = await viewer.GetAsync(path);
         var listWhileOn = await viewer.GetAsync($"/t/{world.Tenant.Slug}/projects");
 
@@ -112,10 +113,10 @@ public abstract class FeatureGatingTests(AppFactory factory)
 
         var before = await owner.GetAsync(path);
         var homeBefore = await owner.GetAsync(home);
-        await factory.OperatorSetsAsync(world.Tenant, FeatureNames.Api, false);
+        await factory.OperatorSetsAsync(world.Tenant, ApiModule.Feature, false);
         var off = await owner.GetAsync(path);
         var homeOff = await owner.GetAsync(home);
-        await factory.OperatorSetsAsync(world.Tenant, FeatureNames.Api, null);
+        await factory.OperatorSetsAsync(world.Tenant, ApiModule.Feature, null);
         var back = await owner.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.OK, before.Status);
@@ -136,7 +137,7 @@ public abstract class FeatureGatingTests(AppFactory factory)
         var path = $"/t/{world.Tenant.Slug}/api-keys";
 
         var on = await member.GetAsync(path);
-        await factory.OperatorSetsAsync(world.Tenant, FeatureNames.Api, false);
+        await factory.OperatorSetsAsync(world.Tenant, ApiModule.Feature, false);
         var off = await member.GetAsync(path);
 
         // The member lacks apikeys.manage: refused while the page is there, and simply not found while it is not.

@@ -6,6 +6,8 @@ using SaasStarter.Projects;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
+using SaasStarter.Api;
+using SaasStarter.Tenants;
 
 namespace SaasStarter.Tests.Features;
 
@@ -34,17 +36,17 @@ public abstract class PlanPageTests(AppFactory factory)
         Assert.Equal(("3", "5"), Meter(free, "members"));
         Assert.Equal("2 of 25 projects", LimitText(free, "projects"));
         Assert.Equal(("2", "25"), Meter(free, "projects"));
-        Assert.Equal("120 per minute", LimitText(free, "api-rate"));
-        Assert.Equal("30 days", LimitText(free, "audit-retention"));
-        Assert.Null(free.Document.QuerySelector("[data-limit='api-rate'] meter"));
-        Assert.Equal(("true", "Default"), Feature(free, FeatureNames.Api));
-        Assert.Equal(("false", "Default"), Feature(free, FeatureNames.ProjectBoard));
-        Assert.Equal(("false", "Plan"), Feature(free, FeatureNames.ProjectExport));
-        Assert.Contains("Beta: the projects on a board", free.Document.QuerySelector($"tr[data-feature='{FeatureNames.ProjectBoard}']")?.TextContent);
+        Assert.Equal("120 per minute", LimitText(free, "api-requests-per-minute"));
+        Assert.Equal("30 days", LimitText(free, "audit-retention-days"));
+        Assert.Null(free.Document.QuerySelector("[data-limit='api-requests-per-minute'] meter"));
+        Assert.Equal(("true", "Default"), Feature(free, ApiModule.Feature));
+        Assert.Equal(("false", "Default"), Feature(free, ProjectFeatures.Board));
+        Assert.Equal(("false", "Plan"), Feature(free, ProjectFeatures.Export));
+        Assert.Contains("Beta: the projects on a board", free.Document.QuerySelector($"tr[data-feature='{ProjectFeatures.Board}']")?.TextContent);
         // Switches only where owners may switch.
-        Assert.NotNull(SwitchForm(free, FeatureNames.ProjectBoard));
-        Assert.Null(SwitchForm(free, FeatureNames.Api));
-        Assert.Null(SwitchForm(free, FeatureNames.ProjectExport));
+        Assert.NotNull(SwitchForm(free, ProjectFeatures.Board));
+        Assert.Null(SwitchForm(free, ApiModule.Feature));
+        Assert.Null(SwitchForm(free, ProjectFeatures.Export));
 
         await factory.OnPlanAsync(world.Tenant, "enterprise");
         var enterprise = await owner.GetAsync(PlanPath(world.Tenant));
@@ -52,11 +54,11 @@ public abstract class PlanPageTests(AppFactory factory)
         Assert.Equal("Enterprise", enterprise.Document.QuerySelector("#plan-name")?.TextContent);
         Assert.Equal("3 members · unlimited", LimitText(enterprise, "members"));
         Assert.Null(enterprise.Document.QuerySelector("[data-limit='members'] meter"));
-        Assert.Equal("3,000 per minute", LimitText(enterprise, "api-rate"));
-        Assert.Equal("2,555 days", LimitText(enterprise, "audit-retention"));
+        Assert.Equal("3,000 per minute", LimitText(enterprise, "api-requests-per-minute"));
+        Assert.Equal("2,555 days", LimitText(enterprise, "audit-retention-days"));
         // The board's configured rollout targets the enterprise plan's group: on, by the default rules.
-        Assert.Equal(("true", "Default"), Feature(enterprise, FeatureNames.ProjectBoard));
-        Assert.Equal(("true", "Plan"), Feature(enterprise, FeatureNames.ProjectExport));
+        Assert.Equal(("true", "Default"), Feature(enterprise, ProjectFeatures.Board));
+        Assert.Equal(("true", "Plan"), Feature(enterprise, ProjectFeatures.Export));
     }
 
     [ProviderFact]
@@ -68,36 +70,36 @@ public abstract class PlanPageTests(AppFactory factory)
         var board = $"/t/{world.Tenant.Slug}/projects/board";
         Assert.Equal(HttpStatusCode.NotFound, (await owner.GetAsync(board)).Status);
 
-        var on = await SwitchAsync(owner, world.Tenant, FeatureNames.ProjectBoard, "on");
+        var on = await SwitchAsync(owner, world.Tenant, ProjectFeatures.Board, "on");
         Assert.Contains("ProjectBoard is switched on", on.Document.QuerySelector("#plan-notice")?.TextContent);
-        Assert.Equal(("true", "Owner"), Feature(on, FeatureNames.ProjectBoard));
-        Assert.Equal("true", SwitchForm(on, FeatureNames.ProjectBoard)!.QuerySelector("button[value=on]")?.GetAttribute("aria-pressed"));
+        Assert.Equal(("true", "Owner"), Feature(on, ProjectFeatures.Board));
+        Assert.Equal("true", SwitchForm(on, ProjectFeatures.Board)!.QuerySelector("button[value=on]")?.GetAttribute("aria-pressed"));
         var shown = await owner.GetAsync(board);
         Assert.Equal(HttpStatusCode.OK, shown.Status);
         Assert.Contains("Apollo", shown.Document.QuerySelector("#project-board")?.TextContent);
         Assert.NotNull((await owner.GetAsync(ProjectsPath(world.Tenant))).Document.QuerySelector("#project-board-link"));
 
-        var off = await SwitchAsync(owner, world.Tenant, FeatureNames.ProjectBoard, "off");
+        var off = await SwitchAsync(owner, world.Tenant, ProjectFeatures.Board, "off");
         Assert.Contains("ProjectBoard is switched off", off.Document.QuerySelector("#plan-notice")?.TextContent);
-        Assert.Equal(("false", "Owner"), Feature(off, FeatureNames.ProjectBoard));
+        Assert.Equal(("false", "Owner"), Feature(off, ProjectFeatures.Board));
         Assert.Equal(HttpStatusCode.NotFound, (await owner.GetAsync(board)).Status);
         Assert.Null((await owner.GetAsync(ProjectsPath(world.Tenant))).Document.QuerySelector("#project-board-link"));
-        Assert.Equal([(FeatureNames.ProjectBoard, FeatureOverrideSource.Owner, false)],
+        Assert.Equal([(ProjectFeatures.Board, FeatureOverrideSource.Owner, false)],
             (await factory.OverridesAsync(world.Tenant)).Select(o => (o.Feature, o.Source, o.Enabled)));
 
-        var cleared = await SwitchAsync(owner, world.Tenant, FeatureNames.ProjectBoard, "default");
+        var cleared = await SwitchAsync(owner, world.Tenant, ProjectFeatures.Board, "default");
         Assert.Contains("cleared", cleared.Document.QuerySelector("#plan-notice")?.TextContent);
-        Assert.Equal(("false", "Default"), Feature(cleared, FeatureNames.ProjectBoard));
-        Assert.Equal("true", SwitchForm(cleared, FeatureNames.ProjectBoard)!.QuerySelector("button[value=default]")?.GetAttribute("aria-pressed"));
+        Assert.Equal(("false", "Default"), Feature(cleared, ProjectFeatures.Board));
+        Assert.Equal("true", SwitchForm(cleared, ProjectFeatures.Board)!.QuerySelector("button[value=default]")?.GetAttribute("aria-pressed"));
         Assert.Empty(await factory.OverridesAsync(world.Tenant));
 
         // Asking for what is already so changes nothing and records nothing.
-        var again = await SwitchAsync(owner, world.Tenant, FeatureNames.ProjectBoard, "default");
+        var again = await SwitchAsync(owner, world.Tenant, ProjectFeatures.Board, "default");
         Assert.Contains("Nothing changed", again.Document.QuerySelector("#plan-notice")?.TextContent);
 
-        var events = await factory.EventsAsync(world.Tenant, AuditActions.FeatureToggled);
+        var events = await factory.EventsAsync(world.Tenant, TenantAudit.FeatureToggled);
         Assert.Equal(3, events.Count);
-        Assert.All(events, e => Assert.Equal((FeatureNames.ProjectBoard, world.OwnerEmail), (e.Target, e.ActorEmail)));
+        Assert.All(events, e => Assert.Equal((ProjectFeatures.Board, world.OwnerEmail), (e.Target, e.ActorEmail)));
         Assert.Contains("\"to\":true", events[0].Detail);
         Assert.Contains("\"to\":false", events[1].Detail);
         Assert.Contains("\"to\":null", events[2].Detail);
@@ -122,7 +124,7 @@ public abstract class PlanPageTests(AppFactory factory)
         var post = await member.Client.PostAsync($"{PlanPath(world.Tenant)}?handler=Switch", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = token,
-            ["feature"] = FeatureNames.ProjectBoard,
+            ["feature"] = ProjectFeatures.Board,
             ["value"] = "on",
         }));
         var home = await member.GetAsync($"/t/{world.Tenant.Slug}");
@@ -130,7 +132,7 @@ public abstract class PlanPageTests(AppFactory factory)
         Assert.Equal(HttpStatusCode.Forbidden, page.Status);
         Assert.Equal(HttpStatusCode.Forbidden, post.StatusCode);
         Assert.Empty(await factory.OverridesAsync(world.Tenant));
-        Assert.Empty(await factory.EventsAsync(world.Tenant, AuditActions.FeatureToggled));
+        Assert.Empty(await factory.EventsAsync(world.Tenant, TenantAudit.FeatureToggled));
         Assert.Null(home.Document.QuerySelector("#tenant-plan"));
         Assert.Equal(HttpStatusCode.NotFound, (await member.GetAsync($"/t/{world.Tenant.Slug}/projects/board")).Status);
     }
@@ -141,10 +143,10 @@ public abstract class PlanPageTests(AppFactory factory)
         var world = await MemberWorld.FoundAsync(factory);
         using var owner = await factory.SignedInSessionAsync(world.OwnerEmail);
 
-        var api = await ForgeAsync(owner, world.Tenant, FeatureNames.Api, "off");
-        var export = await ForgeAsync(owner, world.Tenant, FeatureNames.ProjectExport, "on");
+        var api = await ForgeAsync(owner, world.Tenant, ApiModule.Feature, "off");
+        var export = await ForgeAsync(owner, world.Tenant, ProjectFeatures.Export, "on");
         var unknown = await ForgeAsync(owner, world.Tenant, "<b>NoSuchFlag</b>", "on");
-        var nonsense = await ForgeAsync(owner, world.Tenant, FeatureNames.ProjectBoard, "sometimes");
+        var nonsense = await ForgeAsync(owner, world.Tenant, ProjectFeatures.Board, "sometimes");
 
         Assert.Contains("'Api' is not a feature this workspace can switch", api.Document.QuerySelector("#plan-problem")?.TextContent);
         Assert.Contains("'ProjectExport' is not a feature this workspace can switch", export.Document.QuerySelector("#plan-problem")?.TextContent);
@@ -152,7 +154,7 @@ public abstract class PlanPageTests(AppFactory factory)
         Assert.DoesNotContain("NoSuchFlag", unknown.Html, StringComparison.Ordinal);
         Assert.Contains("Choose on, off or the default", nonsense.Document.QuerySelector("#plan-problem")?.TextContent);
         Assert.Empty(await factory.OverridesAsync(world.Tenant));
-        Assert.Empty(await factory.EventsAsync(world.Tenant, AuditActions.FeatureToggled));
+        Assert.Empty(await factory.EventsAsync(world.Tenant, TenantAudit.FeatureToggled));
         Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync($"/t/{world.Tenant.Slug}/api-keys")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await owner.GetAsync($"/t/{world.Tenant.Slug}/projects/export")).Status);
     }
@@ -163,26 +165,26 @@ public abstract class PlanPageTests(AppFactory factory)
         var world = await MemberWorld.FoundAsync(factory);
         using var owner = await factory.SignedInSessionAsync(world.OwnerEmail);
         var board = $"/t/{world.Tenant.Slug}/projects/board";
-        await SwitchAsync(owner, world.Tenant, FeatureNames.ProjectBoard, "on");
+        await SwitchAsync(owner, world.Tenant, ProjectFeatures.Board, "on");
         Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync(board)).Status);
 
-        await factory.OperatorSetsAsync(world.Tenant, FeatureNames.ProjectBoard, false);
+        await factory.OperatorSetsAsync(world.Tenant, ProjectFeatures.Board, false);
         var page = await owner.GetAsync(PlanPath(world.Tenant));
 
         Assert.Equal(HttpStatusCode.NotFound, (await owner.GetAsync(board)).Status);
         Assert.Null((await owner.GetAsync(ProjectsPath(world.Tenant))).Document.QuerySelector("#project-board-link"));
-        Assert.Equal(("false", "Operator"), Feature(page, FeatureNames.ProjectBoard));
-        Assert.Contains("platform operator", page.Document.QuerySelector($"tr[data-feature='{FeatureNames.ProjectBoard}'] .feature-source")?.TextContent);
-        Assert.Contains("your switch has no effect", page.Document.QuerySelector($"tr[data-feature='{FeatureNames.ProjectBoard}'] .feature-overruled")?.TextContent);
+        Assert.Equal(("false", "Operator"), Feature(page, ProjectFeatures.Board));
+        Assert.Contains("platform operator", page.Document.QuerySelector($"tr[data-feature='{ProjectFeatures.Board}'] .feature-source")?.TextContent);
+        Assert.Contains("your switch has no effect", page.Document.QuerySelector($"tr[data-feature='{ProjectFeatures.Board}'] .feature-overruled")?.TextContent);
         // The owner's own switch is still theirs to change, and the notice says it does nothing for now.
-        Assert.Equal("true", SwitchForm(page, FeatureNames.ProjectBoard)!.QuerySelector("button[value=on]")?.GetAttribute("aria-pressed"));
-        var cleared = await SwitchAsync(owner, world.Tenant, FeatureNames.ProjectBoard, "default");
+        Assert.Equal("true", SwitchForm(page, ProjectFeatures.Board)!.QuerySelector("button[value=on]")?.GetAttribute("aria-pressed"));
+        var cleared = await SwitchAsync(owner, world.Tenant, ProjectFeatures.Board, "default");
         Assert.Contains("your switch has no effect", cleared.Document.QuerySelector("#plan-notice")?.TextContent);
-        await SwitchAsync(owner, world.Tenant, FeatureNames.ProjectBoard, "on");
+        await SwitchAsync(owner, world.Tenant, ProjectFeatures.Board, "on");
         Assert.Equal(HttpStatusCode.NotFound, (await owner.GetAsync(board)).Status);
 
         // The operator steps back: the owner's switch decides again.
-        await factory.OperatorSetsAsync(world.Tenant, FeatureNames.ProjectBoard, null);
+        await factory.OperatorSetsAsync(world.Tenant, ProjectFeatures.Board, null);
         Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync(board)).Status);
         Assert.Null((await owner.GetAsync(PlanPath(world.Tenant))).Document.QuerySelector(".feature-overruled"));
     }
@@ -207,7 +209,7 @@ public abstract class PlanPageTests(AppFactory factory)
     private static async Task<WebPage> ForgeAsync(WebSession session, CurrentTenant tenant, string feature, string value)
     {
         var page = await session.GetAsync(PlanPath(tenant));
-        var form = SwitchForm(page, FeatureNames.ProjectBoard)!;
+        var form = SwitchForm(page, ProjectFeatures.Board)!;
         var posted = await session.Client.PostAsync($"{PlanPath(tenant)}?handler=Switch", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = form.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!,

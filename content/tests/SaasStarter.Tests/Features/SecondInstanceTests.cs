@@ -4,6 +4,8 @@ using SaasStarter.Features;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
 using Xunit.Abstractions;
+using SaasStarter.Projects;
+using SaasStarter.Tenants;
 
 namespace SaasStarter.Tests.Features;
 
@@ -23,11 +25,11 @@ public abstract class SecondInstanceTests(AppFactory factory, ITestOutputHelper 
         var world = await MemberWorld.FoundAsync(factory);
         // A second app on the same database: its own memory, so its own caches.
         var other = new SqlCommandLog().Attach(factory);
-        Assert.False(await SteadyStateTests.EnabledAsync(other, world.Tenant, FeatureNames.ProjectBoard));
+        Assert.False(await SteadyStateTests.EnabledAsync(other, world.Tenant, ProjectFeatures.Board));
 
-        await factory.WithScopeAsync(sp => sp.GetRequiredService<FeatureSwitches>().SetOperatorAsync(world.Tenant.Id, FeatureNames.ProjectBoard, true));
+        await factory.WithScopeAsync(sp => sp.GetRequiredService<FeatureSwitches>().SetOperatorAsync(world.Tenant.Id, ProjectFeatures.Board, true));
         var clock = Stopwatch.StartNew();
-        while (!await SteadyStateTests.EnabledAsync(other, world.Tenant, FeatureNames.ProjectBoard))
+        while (!await SteadyStateTests.EnabledAsync(other, world.Tenant, ProjectFeatures.Board))
         {
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(CacheSeconds * 10), $"The other instance still had the old value after {clock.Elapsed.TotalSeconds:0.0} s.");
             await Task.Delay(50);

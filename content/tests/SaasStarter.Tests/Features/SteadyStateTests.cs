@@ -5,6 +5,8 @@ using SaasStarter.Features;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
+using SaasStarter.Projects;
+using SaasStarter.Tenants;
 
 namespace SaasStarter.Tests.Features;
 
@@ -21,12 +23,12 @@ public abstract class SteadyStateTests(AppFactory factory)
         var world = await MemberWorld.FoundAsync(factory);
         var log = new SqlCommandLog();
         var app = log.Attach(factory);
-        await EnabledAsync(app, world.Tenant, FeatureNames.ProjectBoard); // loads the workspace's overrides once
+        await EnabledAsync(app, world.Tenant, ProjectFeatures.Board); // loads the workspace's overrides once
 
         var before = log.Count;
         for (var i = 0; i < 100; i++)
         {
-            foreach (var flag in FeatureNames.All) await EnabledAsync(app, world.Tenant, flag);
+            foreach (var flag in factory.FeatureFlags) await EnabledAsync(app, world.Tenant, flag);
         }
 
         Assert.Equal(before, log.Count);
@@ -36,13 +38,13 @@ public abstract class SteadyStateTests(AppFactory factory)
     public async Task A_switch_counts_on_the_next_request_of_the_same_instance()
     {
         var world = await MemberWorld.FoundAsync(factory);
-        Assert.False(await EnabledAsync(factory, world.Tenant, FeatureNames.ProjectBoard));
+        Assert.False(await EnabledAsync(factory, world.Tenant, ProjectFeatures.Board));
 
-        await InWorkspaceAsync(factory, world.Tenant, sp => sp.GetRequiredService<FeatureSwitches>().SetOwnerAsync(FeatureNames.ProjectBoard, true));
-        Assert.True(await EnabledAsync(factory, world.Tenant, FeatureNames.ProjectBoard));
+        await InWorkspaceAsync(factory, world.Tenant, sp => sp.GetRequiredService<FeatureSwitches>().SetOwnerAsync(ProjectFeatures.Board, true));
+        Assert.True(await EnabledAsync(factory, world.Tenant, ProjectFeatures.Board));
 
-        await factory.WithScopeAsync(sp => sp.GetRequiredService<FeatureSwitches>().SetOperatorAsync(world.Tenant.Id, FeatureNames.ProjectBoard, false));
-        Assert.False(await EnabledAsync(factory, world.Tenant, FeatureNames.ProjectBoard));
+        await factory.WithScopeAsync(sp => sp.GetRequiredService<FeatureSwitches>().SetOperatorAsync(world.Tenant.Id, ProjectFeatures.Board, false));
+        Assert.False(await EnabledAsync(factory, world.Tenant, ProjectFeatures.Board));
     }
 
     internal static Task<bool> EnabledAsync(WebApplicationFactory<Program> app, CurrentTenant workspace, string flag) =>

@@ -5,9 +5,10 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SaasStarter.Accounts;
-using SaasStarter.Accounts.Email;
+using SaasStarter.Email;
 using SaasStarter.Api;
 using SaasStarter.Data;
+using SaasStarter.Features;
 using SaasStarter.Tenancy;
 
 namespace SaasStarter.Tests.Infrastructure;
@@ -78,7 +79,7 @@ public abstract class AppFactory : WebApplicationFactory<Program>, IAsyncLifetim
     /// extension point. Started once per factory; disposed with it.
     /// </summary>
     public WebApplicationFactory<Program> WithEchoApi() =>
-        withEchoApi ??= WithWebHostBuilder(web => web.ConfigureTestServices(services => services.AddApiModule<EchoApi>()));
+        withEchoApi ??= WithWebHostBuilder(web => web.ConfigureTestServices(services => services.AddTestApi(EchoApi.Map)));
 
     /// <summary>A client that keeps cookies and does not follow redirects, so tests see each step.</summary>
     public WebSession CreateSession(Uri? baseAddress = null) =>
@@ -132,6 +133,12 @@ public abstract class AppFactory : WebApplicationFactory<Program>, IAsyncLifetim
             Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Description)));
             return user;
         });
+
+    /// <summary>Every permission an API key may carry, as the modules declared them.</summary>
+    public IReadOnlyList<string> ApiScopes => Services.GetRequiredService<PermissionCatalog>().ApiScopes;
+
+    /// <summary>Every feature flag the modules declared.</summary>
+    public IReadOnlyList<string> FeatureFlags => [.. Services.GetRequiredService<FeatureCatalog>().All.Select(f => f.Name)];
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
 

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SaasStarter.Accounts;
-using SaasStarter.Accounts.Email;
+using SaasStarter.Email;
 using SaasStarter.Data;
 
 namespace SaasStarter.Tests.Infrastructure;

@@ -7,6 +7,7 @@ using SaasStarter.Members;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
 using SaasStarter.Tests.Plans;
+using SaasStarter.Projects;
 
 namespace SaasStarter.Tests.Jobs;
 
@@ -35,7 +36,7 @@ public abstract class JobContentionTests
         // No project limit, 3000 API requests a minute (the writers stay well under), 2555 days of audit log.
         await world.AssignPlanAsync("enterprise");
         await world.AddAuditEventsAsync(12_000, TimeSpan.FromDays(2600), JobWorlds.OldAction);
-        var key = await world.CreateKeyAsync([Permissions.ProjectsWrite]);
+        var key = await world.CreateKeyAsync([ProjectPermissions.Write]);
         var failures = new ConcurrentBag<string>();
         var during = new ConcurrentBag<(DateTime Start, DateTime End)>();
         using var stop = new CancellationTokenSource();

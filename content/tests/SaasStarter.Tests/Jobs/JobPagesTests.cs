@@ -9,6 +9,7 @@ using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
 using SaasStarter.Tests.Operator;
+using SaasStarter.Tenants;
 
 namespace SaasStarter.Tests.Jobs;
 
@@ -153,11 +154,11 @@ public abstract class JobPagesTests
         Assert.Contains($"for {world.Tenant.Slug}", byOperator.Document.QuerySelector("#jobs-notice")?.TextContent);
 
         var events = await factory.InTenantAsync(world.Tenant, db => db.AuditEvents.AsNoTracking()
-            .Where(e => e.Action == AuditActions.JobTriggered || e.Action == AuditActions.OperatorJobTriggered).ToListAsync());
+            .Where(e => e.Action == TenantAudit.JobTriggered || e.Action == TenantAudit.OperatorJobTriggered).ToListAsync());
         Assert.Equal(2, events.Count);
-        var mine = Assert.Single(events, e => e.Action == AuditActions.JobTriggered);
+        var mine = Assert.Single(events, e => e.Action == TenantAudit.JobTriggered);
         Assert.Equal((world.OwnerId, ProbeWork.Definition.Name), (mine.ActorUserId!.Value, mine.Target));
-        var theirs = Assert.Single(events, e => e.Action == AuditActions.OperatorJobTriggered);
+        var theirs = Assert.Single(events, e => e.Action == TenantAudit.OperatorJobTriggered);
         Assert.Equal((operatorUser.Id, operatorUser.Email), (theirs.ActorUserId!.Value, theirs.ActorEmail));
         await factory.FinishedRunAsync(r => r.TenantId == world.Tenant.Id && r.RequestedBy == operatorUser.Email);
     }

@@ -9,6 +9,7 @@ using SaasStarter.Tenancy;
 using SaasStarter.Tests.Features;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
+using SaasStarter.Projects;
 
 namespace SaasStarter.Tests.Jobs;
 

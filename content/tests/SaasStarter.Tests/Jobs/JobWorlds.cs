@@ -8,6 +8,8 @@ using SaasStarter.Members.Invitations;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
+using SaasStarter.Projects;
+using SaasStarter.Api.Keys;
 
 namespace SaasStarter.Tests.Jobs;
 
@@ -32,7 +34,7 @@ internal static class JobWorlds
     /// <summary>An idempotency record of a key of the workspace, made <paramref name="age"/> ago; returns its key.</summary>
     public static async Task<string> AddIdempotencyRecordAsync(this MemberWorld world, TimeSpan age)
     {
-        var key = await world.CreateKeyAsync([Permissions.ProjectsRead], name: $"key {Guid.NewGuid():N}"[..12]);
+        var key = await world.CreateKeyAsync([ProjectPermissions.Read], name: $"key {Guid.NewGuid():N}"[..12]);
         var idempotencyKey = $"idem-{Guid.NewGuid():N}";
         await world.Factory.InTenantAsync(world.Tenant, async db =>
         {

@@ -8,6 +8,7 @@ using SaasStarter.Members.Invitations;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
 using SaasStarter.Tests.Plans;
+using SaasStarter.Tenancy;
 
 namespace SaasStarter.Tests.Jobs;
 

@@ -8,6 +8,8 @@ using SaasStarter.Tenancy;
 using SaasStarter.Tests.Features;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
+using SaasStarter.Tenants;
+using SaasStarter.Email;
 
 namespace SaasStarter.Tests.Jobs;
 
@@ -41,7 +43,7 @@ public abstract class WeeklySummaryTests(AppFactory factory)
         Assert.Contains("Projects archived: 1<", body, StringComparison.Ordinal);
         Assert.Contains("3 active and 2 archived projects", body, StringComparison.Ordinal);
         Assert.Contains($"/t/{world.Tenant.Slug}/projects", body, StringComparison.Ordinal);
-        var sent = await factory.EventsAsync(world.Tenant, AuditActions.WeeklySummarySent);
+        var sent = await factory.EventsAsync(world.Tenant, ProjectAudit.WeeklySummarySent);
         Assert.Equal(WeeklySummary.WeekOf(DateTime.UtcNow), Assert.Single(sent).Target);
     }
 
@@ -52,16 +54,16 @@ public abstract class WeeklySummaryTests(AppFactory factory)
         var switched = await factory.WithScopeAsync(sp =>
         {
             sp.GetRequiredService<TenantContext>().Enter(world.Tenant, TenantRole.Owner);
-            return sp.GetRequiredService<FeatureSwitches>().SetOwnerAsync(FeatureNames.WeeklySummary, false);
+            return sp.GetRequiredService<FeatureSwitches>().SetOwnerAsync(ProjectFeatures.WeeklySummary, false);
         });
         Assert.True(switched.Succeeded, switched.Problem);
 
         var run = await factory.RunNowAsync(WeeklySummary.Definition.Name, world.Tenant.Id);
 
         Assert.Equal(JobOutcome.Skipped, run.Outcome);
-        Assert.Equal($"feature {FeatureNames.WeeklySummary} is off for the workspace", run.Error);
+        Assert.Equal($"feature {ProjectFeatures.WeeklySummary} is off for the workspace", run.Error);
         Assert.Equal(0, await EmailsToAsync(world.OwnerEmail));
-        Assert.Empty(await factory.EventsAsync(world.Tenant, AuditActions.WeeklySummarySent));
+        Assert.Empty(await factory.EventsAsync(world.Tenant, ProjectAudit.WeeklySummarySent));
     }
 
     [Fact]

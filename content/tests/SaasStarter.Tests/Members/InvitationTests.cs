@@ -5,6 +5,8 @@ using SaasStarter.Audit;
 using SaasStarter.Members.Invitations;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
+using SaasStarter.Core;
+using SaasStarter.Members;
 
 namespace SaasStarter.Tests.Members;
 
@@ -30,7 +32,7 @@ public abstract class InvitationTests(AppFactory factory)
         Assert.DoesNotContain(token, stored.TokenHash, StringComparison.Ordinal);
         Assert.Equal(TenantRole.Admin, stored.Role);
         Assert.InRange(stored.ExpiresAtUtc - DateTime.UtcNow, TimeSpan.FromDays(7) - TimeSpan.FromMinutes(5), TimeSpan.FromDays(7));
-        Assert.Contains(AuditActions.MemberInvited, await world.AuditActionsAsync());
+        Assert.Contains(MemberAudit.Invited, await world.AuditActionsAsync());
     }
 
     [ProviderFact]
@@ -54,7 +56,7 @@ public abstract class InvitationTests(AppFactory factory)
         Assert.Equal(HttpStatusCode.OK, tenantPage.Status);
         Assert.Equal(TenantRole.Viewer, await world.RoleOfAsync(email));
         Assert.True((await factory.FindUserAsync(email))!.EmailConfirmed);
-        Assert.Contains(AuditActions.MemberJoined, await world.AuditActionsAsync());
+        Assert.Contains(MemberAudit.Joined, await world.AuditActionsAsync());
 
         using var again = factory.CreateSession();
         var used = await again.GetAsync(link);
@@ -165,8 +167,8 @@ public abstract class InvitationTests(AppFactory factory)
         Assert.Equal(HttpStatusCode.Gone, stale.Status);
         Assert.Null(await factory.FindUserAsync(resentTo));
         Assert.Null(await world.RoleOfAsync(late));
-        Assert.Contains(AuditActions.InvitationRevoked, await world.AuditActionsAsync());
-        Assert.Contains(AuditActions.InvitationResent, await world.AuditActionsAsync());
+        Assert.Contains(MemberAudit.InvitationRevoked, await world.AuditActionsAsync());
+        Assert.Contains(MemberAudit.InvitationResent, await world.AuditActionsAsync());
     }
 
     [ProviderFact]
@@ -255,10 +257,10 @@ public abstract class InvitationTests(AppFactory factory)
         Assert.Single(signUps, succeeded => succeeded);
         var members = await factory.InTenantAsync(world.Tenant, db => db.Memberships.CountAsync());
         Assert.Equal(3, members);
-        Assert.Equal(2, (await world.AuditActionsAsync()).Count(a => a == AuditActions.MemberJoined));
+        Assert.Equal(2, (await world.AuditActionsAsync()).Count(a => a == MemberAudit.Joined));
     }
 
-    private Task<bool> AcceptAsync(string link, Func<InvitationAcceptance, Func<InvitationAcceptance.Found, Task<SaasStarter.Members.Outcome>>> accept) =>
+    private Task<bool> AcceptAsync(string link, Func<InvitationAcceptance, Func<InvitationAcceptance.Found, Task<SaasStarter.Core.Outcome>>> accept) =>
         factory.WithScopeAsync(async sp =>
         {
             var acceptance = sp.GetRequiredService<InvitationAcceptance>();

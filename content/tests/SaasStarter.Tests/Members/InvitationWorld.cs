@@ -4,6 +4,8 @@ using SaasStarter.Members;
 using SaasStarter.Members.Invitations;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
+using SaasStarter.Core;
+using SaasStarter.Audit;
 
 namespace SaasStarter.Tests.Members;
 
@@ -27,7 +29,7 @@ internal sealed record InvitationWorld(MemberWorld Members)
 
     /// <summary>Invites <paramref name="email"/> as a member whose role is <paramref name="actingRole"/>.</summary>
     public Task<Outcome> InviteAsAsync(TenantRole actingRole, string email, TenantRole role) =>
-        AsAsync(async invitations => (await invitations.InviteAsync(Members.OwnerId, email, role)).Outcome, actingRole);
+        AsAsync(async invitations => (Outcome)await invitations.InviteAsync(Members.OwnerId, email, role), actingRole);
 
     /// <summary>Invites <paramref name="email"/> and returns the path of the link the email carries (/join/{token}).</summary>
     public async Task<string> InvitedLinkAsync(string email, TenantRole role = TenantRole.Member)

@@ -2,9 +2,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using SaasStarter.ApiKeys;
+using SaasStarter.Api.Keys;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
+using SaasStarter.ApiKeys;
 
 namespace SaasStarter.Tests.Members;
 
@@ -26,8 +27,8 @@ internal static class KeyedApi
             sp.GetRequiredService<TenantContext>().Enter(world.Tenant, creatorRole);
             return sp.GetRequiredService<ApiKeyIssuer>().CreateAsync(creatorId ?? world.OwnerId, name, scopes, null);
         });
-        Assert.True(created.Outcome.Succeeded, created.Outcome.Problem);
-        return new Key(created.Key!, name, created.Row!.PublicId);
+        Assert.True(created.Succeeded, created.Problem);
+        return new Key(created.Value!.Key, name, created.Value!.Row.PublicId);
     }
 
     /// <summary>A client that sends <paramref name="key"/> on every request.</summary>

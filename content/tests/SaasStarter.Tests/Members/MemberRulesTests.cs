@@ -4,6 +4,8 @@ using SaasStarter.Data;
 using SaasStarter.Members;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
+using SaasStarter.Core;
+using SaasStarter.Tenants;
 
 namespace SaasStarter.Tests.Members;
 
@@ -97,7 +99,7 @@ internal sealed record MemberWorld(AppFactory Factory, CurrentTenant Tenant, Gui
         var owner = await factory.CreateConfirmedUserAsync(ownerEmail, AccountFlows.GoodPassword);
         var slug = $"team-{Guid.NewGuid():N}"[..24];
         var founded = await factory.WithScopeAsync(sp => sp.GetRequiredService<TenantFounding>().CreateAsync("Team", slug, owner.Id));
-        var world = new MemberWorld(factory, founded.Tenant!, owner.Id, Guid.Empty, ownerEmail);
+        var world = new MemberWorld(factory, founded.Value!, owner.Id, Guid.Empty, ownerEmail);
         var membershipId = await world.InTenantAsync(null, db => db.Memberships.Where(m => m.UserId == owner.Id).Select(m => m.Id).SingleAsync());
         return world with { OwnerMembershipId = membershipId };
     }

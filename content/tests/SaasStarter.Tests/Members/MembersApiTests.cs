@@ -2,12 +2,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using SaasStarter.ApiKeys;
+using SaasStarter.Api.Keys;
 using SaasStarter.Audit;
 using SaasStarter.Members;
 using SaasStarter.Members.Invitations;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
+using SaasStarter.Core;
 
 namespace SaasStarter.Tests.Members;
 
@@ -22,7 +23,7 @@ public abstract class MembersApiTests(AppFactory factory)
         var (_, adaMembership) = await world.AddAsync(TenantRole.Admin, $"ada-{tag}@example.com");
         await world.AddAsync(TenantRole.Viewer, $"bob-{tag}@example.com");
         await world.AddAsync(TenantRole.Member, $"cy@{tag}.example.org");
-        var key = await world.CreateKeyAsync([Permissions.MembersRead]);
+        var key = await world.CreateKeyAsync([MemberPermissions.Read]);
         using var api = factory.ApiClient(key);
 
         using var first = await api.GetAsync("/api/v1/members?pageSize=3");
@@ -59,13 +60,13 @@ public abstract class MembersApiTests(AppFactory factory)
         var world = await MemberWorld.FoundAsync(factory);
         var memberEmail = AccountFlows.UniqueEmail("leaving");
         var (_, membership) = await world.AddAsync(TenantRole.Member, memberEmail);
-        var key = await world.CreateKeyAsync([Permissions.MembersRead, Permissions.MembersManage]);
+        var key = await world.CreateKeyAsync([MemberPermissions.Read, MemberPermissions.Manage]);
         using var api = factory.ApiClient(key);
 
         using var removed = await api.DeleteAsync($"/api/v1/members/{membership}");
         Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
         Assert.DoesNotContain(membership, (await world.MembershipRolesAsync()).Keys);
-        var audited = await factory.InTenantAsync(world.Tenant, db => db.AuditEvents.AsNoTracking().SingleAsync(e => e.Action == AuditActions.MemberRemoved));
+        var audited = await factory.InTenantAsync(world.Tenant, db => db.AuditEvents.AsNoTracking().SingleAsync(e => e.Action == MemberAudit.Removed));
         Assert.Equal(memberEmail, audited.Target);
         Assert.Equal(key.ActorLabel, audited.ActorEmail);
         Assert.Equal(world.OwnerId, audited.ActorUserId);
@@ -84,7 +85,7 @@ public abstract class MembersApiTests(AppFactory factory)
         var world = await MemberWorld.FoundAsync(factory);
         var (_, secondOwner) = await world.AddAsync(TenantRole.Owner);
         var (adminId, _) = await world.AddAsync(TenantRole.Admin);
-        var key = await world.CreateKeyAsync([Permissions.MembersManage], adminId, TenantRole.Admin);
+        var key = await world.CreateKeyAsync([MemberPermissions.Manage], adminId, TenantRole.Admin);
         using var api = factory.ApiClient(key);
 
         var refused = await (await api.DeleteAsync($"/api/v1/members/{secondOwner}")).ProblemAsync(409);
@@ -97,7 +98,7 @@ public abstract class MembersApiTests(AppFactory factory)
     public async Task An_invitation_is_created_with_201_emailed_and_audited_as_the_key()
     {
         var world = await MemberWorld.FoundAsync(factory);
-        var key = await world.CreateKeyAsync([Permissions.MembersInvite], name: "HR import");
+        var key = await world.CreateKeyAsync([MemberPermissions.Invite], name: "HR import");
         using var api = factory.ApiClient(key);
         var email = AccountFlows.UniqueEmail("invited");
 
@@ -120,7 +121,7 @@ public abstract class MembersApiTests(AppFactory factory)
         // The email names the person behind the key, not the key.
         Assert.Contains(world.OwnerEmail, sent.HtmlBody, StringComparison.Ordinal);
 
-        var audited = await factory.InTenantAsync(world.Tenant, db => db.AuditEvents.AsNoTracking().SingleAsync(e => e.Action == AuditActions.MemberInvited));
+        var audited = await factory.InTenantAsync(world.Tenant, db => db.AuditEvents.AsNoTracking().SingleAsync(e => e.Action == MemberAudit.Invited));
         Assert.Equal($"api key \"HR import\" ({ApiKeySecret.Prefix}{key.PublicId}…)", audited.ActorEmail);
         Assert.Equal(world.OwnerId, audited.ActorUserId);
         Assert.Equal(email, audited.Target);
@@ -132,7 +133,7 @@ public abstract class MembersApiTests(AppFactory factory)
         var world = await MemberWorld.FoundAsync(factory);
         var memberEmail = AccountFlows.UniqueEmail("member");
         await world.AddAsync(TenantRole.Member, memberEmail);
-        var key = await world.CreateKeyAsync([Permissions.MembersInvite]);
+        var key = await world.CreateKeyAsync([MemberPermissions.Invite]);
         using var api = factory.ApiClient(key);
 
         Assert.Equal(["email"], await (await api.PostAsJsonAsync("/api/v1/invitations", new { email = "not an email", role = "Member" })).ValidationErrorsAsync());
@@ -155,7 +156,7 @@ public abstract class MembersApiTests(AppFactory factory)
     {
         var world = await MemberWorld.FoundAsync(factory);
         var (adminId, _) = await world.AddAsync(TenantRole.Admin);
-        var key = await world.CreateKeyAsync([Permissions.MembersInvite], adminId, TenantRole.Admin);
+        var key = await world.CreateKeyAsync([MemberPermissions.Invite], adminId, TenantRole.Admin);
         using var api = factory.ApiClient(key);
         var email = AccountFlows.UniqueEmail("would-be-owner");
 
@@ -172,7 +173,7 @@ public abstract class MembersApiTests(AppFactory factory)
     public async Task Waiting_invitations_are_listed_and_a_revoked_one_is_gone()
     {
         var world = await MemberWorld.FoundAsync(factory);
-        var key = await world.CreateKeyAsync([Permissions.MembersInvite]);
+        var key = await world.CreateKeyAsync([MemberPermissions.Invite]);
         using var api = factory.ApiClient(key);
         var stale = AccountFlows.UniqueEmail("stale");
         var fresh = AccountFlows.UniqueEmail("fresh");
@@ -195,7 +196,7 @@ public abstract class MembersApiTests(AppFactory factory)
         await (await api.DeleteAsync($"/api/v1/invitations/{id}")).ProblemAsync(404);
         await (await api.GetAsync($"/api/v1/invitations/{id}")).ProblemAsync(404);
         Assert.Equal([stale], (await (await api.GetAsync("/api/v1/invitations")).JsonAsync()).GetProperty("items").Strings("email"));
-        var audited = await factory.InTenantAsync(world.Tenant, db => db.AuditEvents.AsNoTracking().SingleAsync(e => e.Action == AuditActions.InvitationRevoked));
+        var audited = await factory.InTenantAsync(world.Tenant, db => db.AuditEvents.AsNoTracking().SingleAsync(e => e.Action == MemberAudit.InvitationRevoked));
         Assert.Equal(key.ActorLabel, audited.ActorEmail);
     }
 
@@ -204,18 +205,18 @@ public abstract class MembersApiTests(AppFactory factory)
     {
         var world = await MemberWorld.FoundAsync(factory);
         var (_, membership) = await world.AddAsync(TenantRole.Member);
-        var reader = await world.CreateKeyAsync([Permissions.MembersRead]);
-        var inviter = await world.CreateKeyAsync([Permissions.MembersInvite]);
+        var reader = await world.CreateKeyAsync([MemberPermissions.Read]);
+        var inviter = await world.CreateKeyAsync([MemberPermissions.Invite]);
         using var readerApi = factory.ApiClient(reader);
         using var inviterApi = factory.ApiClient(inviter);
         var email = AccountFlows.UniqueEmail("unscoped");
 
         var invite = await (await readerApi.PostAsJsonAsync("/api/v1/invitations", new { email, role = "Member" })).ProblemAsync(403);
-        Assert.Equal(ApiProblems.MissingScopeType, invite.GetProperty("type").GetString());
-        Assert.Contains(Permissions.MembersInvite, invite.GetProperty("detail").GetString());
+        Assert.Equal(ProblemTypes.MissingScope, invite.GetProperty("type").GetString());
+        Assert.Contains(MemberPermissions.Invite, invite.GetProperty("detail").GetString());
         await (await readerApi.GetAsync("/api/v1/invitations")).ProblemAsync(403);
         var remove = await (await readerApi.DeleteAsync($"/api/v1/members/{membership}")).ProblemAsync(403);
-        Assert.Contains(Permissions.MembersManage, remove.GetProperty("detail").GetString());
+        Assert.Contains(MemberPermissions.Manage, remove.GetProperty("detail").GetString());
         await (await inviterApi.GetAsync("/api/v1/members")).ProblemAsync(403);
 
         Assert.Equal(0, await factory.InTenantAsync(world.Tenant, db => db.Invitations.CountAsync()));
@@ -234,7 +235,7 @@ public abstract class MembersApiTests(AppFactory factory)
         var theirInvitee = AccountFlows.UniqueEmail("theirs");
         Assert.True((await theirs.InviteAsync(theirInvitee)).Succeeded);
         var theirInvitation = (await theirs.InvitationToAsync(theirInvitee)).Id;
-        var key = await mine.CreateKeyAsync([Permissions.MembersRead, Permissions.MembersManage, Permissions.MembersInvite]);
+        var key = await mine.CreateKeyAsync([MemberPermissions.Read, MemberPermissions.Manage, MemberPermissions.Invite]);
         using var api = factory.ApiClient(key);
 
         await (await api.DeleteAsync($"/api/v1/members/{theirMembership}")).ProblemAsync(404);
@@ -246,8 +247,8 @@ public abstract class MembersApiTests(AppFactory factory)
         Assert.Equal([mine.OwnerEmail], listed.GetProperty("items").Strings("email"));
         Assert.Equal(2, (await theirs.Members.MembershipRolesAsync()).Count);
         Assert.Equal(InvitationState.Open, (await theirs.InvitationToAsync(theirInvitee)).StateAt(DateTime.UtcNow));
-        Assert.DoesNotContain(AuditActions.MemberRemoved, await theirs.AuditActionsAsync());
-        Assert.DoesNotContain(AuditActions.InvitationRevoked, await theirs.AuditActionsAsync());
+        Assert.DoesNotContain(MemberAudit.Removed, await theirs.AuditActionsAsync());
+        Assert.DoesNotContain(MemberAudit.InvitationRevoked, await theirs.AuditActionsAsync());
     }
 
     public sealed class OnSqlite(SqliteAppFactory factory) : MembersApiTests(factory), IClassFixture<SqliteAppFactory>;

@@ -6,6 +6,7 @@ using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
 using SaasStarter.Tests.Tenancy;
+using SaasStarter.Tenants;
 
 namespace SaasStarter.Tests.Operator;
 

@@ -6,6 +6,9 @@ using SaasStarter.Data;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
+using SaasStarter.Accounts;
+using SaasStarter.Members;
+using SaasStarter.Tenants;
 
 namespace SaasStarter.Tests.Operator;
 
@@ -35,7 +38,7 @@ public abstract class OperatorAuditTests(AppFactory factory)
             .Where(e => e.Action.StartsWith("operator."))
             .OrderBy(e => e.OccurredAtUtc).ThenBy(e => e.Id)
             .ToListAsync());
-        Assert.Equal([AuditActions.OperatorTenantSuspended, AuditActions.OperatorTenantReactivated], events.Select(e => e.Action));
+        Assert.Equal([TenantAudit.Suspended, TenantAudit.Reactivated], events.Select(e => e.Action));
         Assert.All(events, e =>
         {
             Assert.Equal(world.Tenant.Id, e.TenantId);
@@ -58,12 +61,12 @@ public abstract class OperatorAuditTests(AppFactory factory)
         var path = $"/t/{world.Tenant.Slug}/audit";
 
         var all = await owner.GetAsync(path);
-        var suspensions = await owner.GetAsync(path + "?type=" + AuditActions.OperatorTenantSuspended);
+        var suspensions = await owner.GetAsync(path + "?type=" + TenantAudit.Suspended);
 
         Assert.Equal(HttpStatusCode.OK, all.Status);
         var actions = all.Document.QuerySelectorAll("#audit-table tr[data-action]").Select(r => r.GetAttribute("data-action")).ToList();
-        Assert.Contains(AuditActions.OperatorTenantSuspended, actions);
-        Assert.Contains(AuditActions.OperatorTenantReactivated, actions);
+        Assert.Contains(TenantAudit.Suspended, actions);
+        Assert.Contains(TenantAudit.Reactivated, actions);
         var row = Assert.Single(suspensions.Document.QuerySelectorAll("#audit-table tr[data-action]"));
         Assert.Equal(operatorUser.Email, row.QuerySelectorAll("td")[2].TextContent.Trim());
     }
@@ -83,29 +86,29 @@ public abstract class OperatorAuditTests(AppFactory factory)
         Assert.NotNull(admin.Document.QuerySelector("#admin-nav a[href='/admin/audit']"));
         var all = await RowsAsync(op, "/admin/audit");
         Assert.Equal(
-            [(beta.Tenant.Slug, AuditActions.OperatorTenantReactivated, operatorEmail), (beta.Tenant.Slug, AuditActions.OperatorTenantSuspended, operatorEmail),
-             (alpha.Tenant.Slug, AuditActions.SignInSucceeded, alpha.OwnerEmail)],
+            [(beta.Tenant.Slug, TenantAudit.Reactivated, operatorEmail), (beta.Tenant.Slug, TenantAudit.Suspended, operatorEmail),
+             (alpha.Tenant.Slug, SignInAudit.Succeeded, alpha.OwnerEmail)],
             all.Take(3).Select(r => (r.Tenant, r.Action, r.Actor)));
-        Assert.Contains(all, r => r.Tenant == alpha.Tenant.Slug && r.Action == AuditActions.TenantCreated);
-        Assert.Contains(all, r => r.Tenant == beta.Tenant.Slug && r.Action == AuditActions.TenantCreated);
+        Assert.Contains(all, r => r.Tenant == alpha.Tenant.Slug && r.Action == TenantAudit.Created);
+        Assert.Contains(all, r => r.Tenant == beta.Tenant.Slug && r.Action == TenantAudit.Created);
         Assert.All(all.Where(r => r.Tenant == alpha.Tenant.Slug), r => Assert.Equal(DetailPath(alpha), r.TenantLink));
         Assert.All(all.Where(r => r.Tenant == beta.Tenant.Slug), r => Assert.Equal(DetailPath(beta), r.TenantLink));
 
         var ofAlpha = await RowsAsync(op, "/admin/audit?tenant=" + alpha.Tenant.Slug.ToUpperInvariant());
-        Assert.Equal([AuditActions.SignInSucceeded, AuditActions.TenantCreated], ofAlpha.Select(r => r.Action));
+        Assert.Equal([SignInAudit.Succeeded, TenantAudit.Created], ofAlpha.Select(r => r.Action));
         Assert.All(ofAlpha, r => Assert.Equal(alpha.Tenant.Slug, r.Tenant));
 
-        var suspensions = await RowsAsync(op, "/admin/audit?type=" + AuditActions.OperatorTenantSuspended);
-        Assert.All(suspensions, r => Assert.Equal(AuditActions.OperatorTenantSuspended, r.Action));
+        var suspensions = await RowsAsync(op, "/admin/audit?type=" + TenantAudit.Suspended);
+        Assert.All(suspensions, r => Assert.Equal(TenantAudit.Suspended, r.Action));
         Assert.Contains(suspensions, r => r.Tenant == beta.Tenant.Slug);
         Assert.DoesNotContain(suspensions, r => r.Tenant == alpha.Tenant.Slug);
 
         var byAlphasOwner = await RowsAsync(op, "/admin/audit?actor=" + Uri.EscapeDataString(alpha.OwnerEmail[..20].ToUpperInvariant()));
-        Assert.Equal([(alpha.Tenant.Slug, AuditActions.SignInSucceeded)], byAlphasOwner.Select(r => (r.Tenant, r.Action)));
+        Assert.Equal([(alpha.Tenant.Slug, SignInAudit.Succeeded)], byAlphasOwner.Select(r => (r.Tenant, r.Action)));
 
-        var combined = await RowsAsync(op, $"/admin/audit?tenant={beta.Tenant.Slug}&type={AuditActions.OperatorTenantReactivated}"
+        var combined = await RowsAsync(op, $"/admin/audit?tenant={beta.Tenant.Slug}&type={TenantAudit.Reactivated}"
             + "&actor=" + Uri.EscapeDataString(operatorEmail));
-        Assert.Equal([(beta.Tenant.Slug, AuditActions.OperatorTenantReactivated)], combined.Select(r => (r.Tenant, r.Action)));
+        Assert.Equal([(beta.Tenant.Slug, TenantAudit.Reactivated)], combined.Select(r => (r.Tenant, r.Action)));
 
         var nowhere = await op.GetAsync("/admin/audit?tenant=no-such-tenant");
         Assert.Empty(await RowsAsync(op, "/admin/audit?tenant=no-such-tenant"));
@@ -121,13 +124,13 @@ public abstract class OperatorAuditTests(AppFactory factory)
         {
             for (var i = 0; i < 55; i++)
             {
-                db.AuditEvents.Add(new AuditEvent { Action = AuditActions.MemberLeft, Target = $"member-{i:00}", OccurredAtUtc = start.AddSeconds(i) });
+                db.AuditEvents.Add(new AuditEvent { Action = MemberAudit.Left, Target = $"member-{i:00}", OccurredAtUtc = start.AddSeconds(i) });
             }
             return db.SaveChangesAsync();
         });
         using var op = await factory.SignedInSessionAsync((await factory.CreateOperatorAsync()).Email!);
 
-        var first = await op.GetAsync($"/admin/audit?tenant={world.Tenant.Slug}&type={AuditActions.MemberLeft}");
+        var first = await op.GetAsync($"/admin/audit?tenant={world.Tenant.Slug}&type={MemberAudit.Left}");
         var next = first.Document.QuerySelector(".pagination a[href*='p=2']")?.GetAttribute("href");
         Assert.NotNull(next);
         var second = await op.GetAsync(next);

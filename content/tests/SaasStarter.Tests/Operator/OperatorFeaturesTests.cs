@@ -10,6 +10,9 @@ using SaasStarter.Members;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
+using SaasStarter.Api;
+using SaasStarter.Projects;
+using SaasStarter.Tenants;
 
 namespace SaasStarter.Tests.Operator;
 
@@ -26,11 +29,11 @@ public abstract class OperatorFeaturesTests(AppFactory factory)
     public async Task Operator_assigns_a_plan_recorded_in_the_tenants_log_and_the_tenants_next_request_runs_on_it()
     {
         var world = await factory.TenantWithOwnerAsync("Upgrading");
-        var key = await world.CreateKeyAsync([Permissions.ProjectsRead]);
+        var key = await world.CreateKeyAsync([ProjectPermissions.Read]);
         using var api = factory.ApiClient(key);
         var before = await FeaturesAsync(api); // the key's copy of the tenant is now cached, on the free plan
         Assert.Equal("free", before.GetProperty("plan").GetProperty("id").GetString());
-        Assert.False(Enabled(before, FeatureNames.ProjectExport));
+        Assert.False(Enabled(before, ProjectFeatures.Export));
         var operatorUser = await factory.CreateOperatorAsync();
         using var op = await factory.SignedInSessionAsync(operatorUser.Email!);
 
@@ -39,7 +42,7 @@ public abstract class OperatorFeaturesTests(AppFactory factory)
         var selected = page.Document.QuerySelector("#plan-select option[selected]");
         Assert.Equal(("free", "Free (current)"), (selected?.GetAttribute("value"), selected?.TextContent.Trim()));
         Assert.Equal(["free", "pro", "enterprise"], page.Document.QuerySelectorAll("#plan-select option").Select(o => o.GetAttribute("value")));
-        Assert.Equal((false, "Plan Free"), Row(page, FeatureNames.ProjectExport));
+        Assert.Equal((false, "Plan Free"), Row(page, ProjectFeatures.Export));
         Assert.StartsWith("1 of 5", page.Document.QuerySelector("#limit-members")!.TextContent.Trim());
         Assert.Equal("0 of 25", page.Document.QuerySelector("#limit-projects")!.TextContent.Trim());
 
@@ -47,10 +50,10 @@ public abstract class OperatorFeaturesTests(AppFactory factory)
         Assert.Equal("Plan changed to Pro.", Notice(changed));
         Assert.Equal("Pro", changed.Document.QuerySelector("#tenant-plan-name")?.TextContent.Trim());
         Assert.Equal("Pro (current)", changed.Document.QuerySelector("#plan-select option[selected]")?.TextContent.Trim());
-        Assert.Equal((true, "Plan Pro"), Row(changed, FeatureNames.ProjectExport));
+        Assert.Equal((true, "Plan Pro"), Row(changed, ProjectFeatures.Export));
         Assert.StartsWith("1 of 50", changed.Document.QuerySelector("#limit-members")!.TextContent.Trim());
         Assert.Equal("0 of 1,000", changed.Document.QuerySelector("#limit-projects")!.TextContent.Trim());
-        Assert.Equal("600 a minute", changed.Document.QuerySelector("#limit-api")!.TextContent.Trim());
+        Assert.Equal("600 per minute", changed.Document.QuerySelector("#limit-api-requests-per-minute")!.TextContent.Trim());
 
         // The same form again (a double click): no change, no second event.
         var again = await op.FollowAsync(await op.SubmitAsync(page, new Dictionary<string, string> { ["planId"] = "pro" }, "#plan-form"));
@@ -59,11 +62,11 @@ public abstract class OperatorFeaturesTests(AppFactory factory)
         // The tenant's next request, with the key it had before: the new plan and what it includes.
         var after = await FeaturesAsync(api);
         Assert.Equal("pro", after.GetProperty("plan").GetProperty("id").GetString());
-        Assert.True(Enabled(after, FeatureNames.ProjectExport));
+        Assert.True(Enabled(after, ProjectFeatures.Export));
         Assert.Equal("pro", (await (await api.GetAsync("/api/v1/tenant")).JsonAsync()).GetProperty("plan").GetString());
 
         var events = await factory.InTenantAsync(world.Tenant, db => db.AuditEvents.AsNoTracking()
-            .Where(e => e.Action == AuditActions.PlanChanged).ToListAsync());
+            .Where(e => e.Action == TenantAudit.PlanChanged).ToListAsync());
         var recorded = Assert.Single(events);
         Assert.Equal(operatorUser.Id, recorded.ActorUserId);
         using var detail = JsonDocument.Parse(recorded.Detail!);
@@ -87,7 +90,7 @@ public abstract class OperatorFeaturesTests(AppFactory factory)
         var empty = await op.SubmitAsync(page, new Dictionary<string, string> { ["planId"] = "" }, "#plan-form");
         Assert.Equal("Choose a plan.", (await op.FollowAsync(empty)).Document.QuerySelector("#tenant-problem")?.TextContent.Trim());
         Assert.Null(await PlanOfAsync(world));
-        Assert.Equal(0, await EventsAsync(world, AuditActions.PlanChanged));
+        Assert.Equal(0, await EventsAsync(world, TenantAudit.PlanChanged));
         Assert.Equal(HttpStatusCode.NotFound, (await op.Client.PostAsync($"/admin/tenants/{Guid.NewGuid()}?handler=Plan",
             new FormUrlEncodedContent([new(TokenField, TokenOf(page)), new("planId", "pro")]))).StatusCode);
     }
@@ -100,46 +103,46 @@ public abstract class OperatorFeaturesTests(AppFactory factory)
 
         // The beta: not on the plan, so the configured targeting decides (off for a free tenant).
         var page = await op.GetAsync(DetailPath(world));
-        Assert.Equal((false, "Configured default: the rules (Microsoft.Targeting) decided"), Row(page, FeatureNames.ProjectBoard));
-        Assert.Equal((true, "Configured default"), Row(page, FeatureNames.Api));
-        Assert.Equal("Not set", Cell(page, FeatureNames.ProjectBoard, ".feature-owner"));
-        Assert.Equal("Owners may not switch it", Cell(page, FeatureNames.Api, ".feature-owner"));
-        Assert.Equal("None", Cell(page, FeatureNames.ProjectBoard, ".feature-operator"));
+        Assert.Equal((false, "Configured default: the rules (Microsoft.Targeting) decided"), Row(page, ProjectFeatures.Board));
+        Assert.Equal((true, "Configured default"), Row(page, ApiModule.Feature));
+        Assert.Equal("Not set", Cell(page, ProjectFeatures.Board, ".feature-owner"));
+        Assert.Equal("Owners may not switch it", Cell(page, ApiModule.Feature, ".feature-owner"));
+        Assert.Equal("None", Cell(page, ProjectFeatures.Board, ".feature-operator"));
 
-        await SwitchAsOwnerAsync(world, FeatureNames.ProjectBoard, true);
+        await SwitchAsOwnerAsync(world, ProjectFeatures.Board, true);
         page = await op.GetAsync(DetailPath(world));
-        Assert.Equal((true, "Owner's switch"), Row(page, FeatureNames.ProjectBoard));
-        Assert.Equal("On", Cell(page, FeatureNames.ProjectBoard, ".feature-owner"));
+        Assert.Equal((true, "Owner's switch"), Row(page, ProjectFeatures.Board));
+        Assert.Equal("On", Cell(page, ProjectFeatures.Board, ".feature-owner"));
 
-        var off = await OverrideAsync(op, world, FeatureNames.ProjectBoard, "off");
+        var off = await OverrideAsync(op, world, ProjectFeatures.Board, "off");
         Assert.Equal("ProjectBoard is forced off for this tenant.", Notice(off));
-        Assert.Equal((false, "Operator override"), Row(off, FeatureNames.ProjectBoard));
-        Assert.Equal("Forced off", Cell(off, FeatureNames.ProjectBoard, ".feature-operator"));
-        Assert.Equal("On", Cell(off, FeatureNames.ProjectBoard, ".feature-owner")); // still there, outranked
-        Assert.NotNull(off.Document.QuerySelector($"#override-{FeatureNames.ProjectBoard} button[value=off][disabled]"));
+        Assert.Equal((false, "Operator override"), Row(off, ProjectFeatures.Board));
+        Assert.Equal("Forced off", Cell(off, ProjectFeatures.Board, ".feature-operator"));
+        Assert.Equal("On", Cell(off, ProjectFeatures.Board, ".feature-owner")); // still there, outranked
+        Assert.NotNull(off.Document.QuerySelector($"#override-{ProjectFeatures.Board} button[value=off][disabled]"));
 
-        var on = await OverrideAsync(op, world, FeatureNames.ProjectExport, "on");
+        var on = await OverrideAsync(op, world, ProjectFeatures.Export, "on");
         Assert.Equal("ProjectExport is forced on for this tenant.", Notice(on));
-        Assert.Equal((true, "Operator override"), Row(on, FeatureNames.ProjectExport));
-        Assert.Equal("ProjectExport was already forced on.", Notice(await OverrideAsync(op, world, FeatureNames.ProjectExport, "on")));
+        Assert.Equal((true, "Operator override"), Row(on, ProjectFeatures.Export));
+        Assert.Equal("ProjectExport was already forced on.", Notice(await OverrideAsync(op, world, ProjectFeatures.Export, "on")));
 
-        var cleared = await OverrideAsync(op, world, FeatureNames.ProjectBoard, "clear");
+        var cleared = await OverrideAsync(op, world, ProjectFeatures.Board, "clear");
         Assert.StartsWith("The override of ProjectBoard is cleared", Notice(cleared));
-        Assert.Equal((true, "Owner's switch"), Row(cleared, FeatureNames.ProjectBoard));
-        Assert.Equal("None", Cell(cleared, FeatureNames.ProjectBoard, ".feature-operator"));
-        Assert.NotNull(cleared.Document.QuerySelector($"#override-{FeatureNames.ProjectBoard} button[value=clear][disabled]"));
-        Assert.Equal("ProjectBoard had no override.", Notice(await OverrideAsync(op, world, FeatureNames.ProjectBoard, "clear")));
+        Assert.Equal((true, "Owner's switch"), Row(cleared, ProjectFeatures.Board));
+        Assert.Equal("None", Cell(cleared, ProjectFeatures.Board, ".feature-operator"));
+        Assert.NotNull(cleared.Document.QuerySelector($"#override-{ProjectFeatures.Board} button[value=clear][disabled]"));
+        Assert.Equal("ProjectBoard had no override.", Notice(await OverrideAsync(op, world, ProjectFeatures.Board, "clear")));
 
         // Three changes, three events in the tenant's log.
-        Assert.Equal(3, await EventsAsync(world, AuditActions.OperatorFeatureOverridden));
+        Assert.Equal(3, await EventsAsync(world, TenantAudit.FeatureOverridden));
 
-        var badValue = await OverrideAsync(op, world, FeatureNames.ProjectExport, "maybe");
+        var badValue = await OverrideAsync(op, world, ProjectFeatures.Export, "maybe");
         Assert.Equal("Choose force on, force off or clear.", badValue.Document.QuerySelector("#tenant-problem")?.TextContent.Trim());
         var badFeature = await op.FollowAsync(await op.SubmitAsync(await op.GetAsync(DetailPath(world)),
-            new Dictionary<string, string> { ["feature"] = "Teleport", ["value"] = "on" }, $"#override-{FeatureNames.ProjectExport}"));
+            new Dictionary<string, string> { ["feature"] = "Teleport", ["value"] = "on" }, $"#override-{ProjectFeatures.Export}"));
         Assert.Equal("There is no such feature; choose one from the table.", badFeature.Document.QuerySelector("#tenant-problem")?.TextContent.Trim());
-        Assert.Equal(3, await EventsAsync(world, AuditActions.OperatorFeatureOverridden));
-        Assert.Equal((true, "Operator override"), Row(badFeature, FeatureNames.ProjectExport));
+        Assert.Equal(3, await EventsAsync(world, TenantAudit.FeatureOverridden));
+        Assert.Equal((true, "Operator override"), Row(badFeature, ProjectFeatures.Export));
     }
 
     [ProviderFact]
@@ -155,7 +158,7 @@ public abstract class OperatorFeaturesTests(AppFactory factory)
             var plan = await session.Client.PostAsync($"{DetailPath(world)}?handler=Plan",
                 new FormUrlEncodedContent([new(TokenField, token), new("planId", "enterprise")]));
             var force = await session.Client.PostAsync($"{DetailPath(world)}?handler=Override",
-                new FormUrlEncodedContent([new(TokenField, token), new("feature", FeatureNames.ProjectExport), new("value", "on")]));
+                new FormUrlEncodedContent([new(TokenField, token), new("feature", ProjectFeatures.Export), new("value", "on")]));
             Assert.Equal(HttpStatusCode.NotFound, plan.StatusCode);
             Assert.Equal(HttpStatusCode.NotFound, force.StatusCode);
         }

@@ -4,6 +4,8 @@ using SaasStarter.Accounts;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
+using SaasStarter.Data;
+using SaasStarter.Tenants;
 
 namespace SaasStarter.Tests.Operator;
 
@@ -17,8 +19,8 @@ internal static class OperatorFlows
         var owner = await factory.CreateConfirmedUserAsync(ownerEmail, AccountFlows.GoodPassword);
         var slug = $"op-{Guid.NewGuid():N}"[..24];
         var founded = await factory.WithScopeAsync(sp => sp.GetRequiredService<TenantFounding>().CreateAsync(name, slug, owner.Id));
-        Assert.True(founded.Succeeded, $"{founded.NameProblem} {founded.SlugProblem}");
-        return new MemberWorld(factory, founded.Tenant!, owner.Id, Guid.Empty, ownerEmail);
+        Assert.True(founded.Succeeded, founded.Problem);
+        return new MemberWorld(factory, founded.Value!, owner.Id, Guid.Empty, ownerEmail);
     }
 
     /// <summary>A fresh user in the PlatformOperator role; sign in afterwards (the role is in the cookie from sign-in on).</summary>

@@ -24,7 +24,7 @@ public abstract class LimitRaceTests(AppFactory factory)
     {
         var world = await MemberWorld.FoundAsync(factory);
         await world.SeedProjectsAsync(Limit - 1);
-        var key = await world.CreateKeyAsync([Permissions.ProjectsWrite]);
+        var key = await world.CreateKeyAsync([ProjectPermissions.Write]);
 
         // Half with an Idempotency-Key, whose filter holds a transaction of its own that the lock joins.
         var responses = await Task.WhenAll(Enumerable.Range(0, Racers).Select(i =>
@@ -34,7 +34,7 @@ public abstract class LimitRaceTests(AppFactory factory)
         Assert.Equal(Racers - 1, (await Task.WhenAll(responses.Select(r => r.IsPlanLimitAsync()))).Count(refused => refused));
         var written = await Written.InAsync(factory, world.Tenant);
         Assert.Equal(Limit, written.Projects);
-        Assert.Equal(1, await factory.InTenantAsync(world.Tenant, db => db.AuditEvents.CountAsync(e => e.Action == AuditActions.ProjectCreated)));
+        Assert.Equal(1, await factory.InTenantAsync(world.Tenant, db => db.AuditEvents.CountAsync(e => e.Action == ProjectAudit.Created)));
     }
 
     [ProviderFact]
@@ -42,7 +42,7 @@ public abstract class LimitRaceTests(AppFactory factory)
     {
         var world = await MemberWorld.FoundAsync(factory);
         await world.AddAsync(TenantRole.Member);
-        var key = await world.CreateKeyAsync([Permissions.MembersInvite]);
+        var key = await world.CreateKeyAsync([MemberPermissions.Invite]);
         var before = await Written.InAsync(factory, world.Tenant);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, Racers).Select(i =>
@@ -61,8 +61,8 @@ public abstract class LimitRaceTests(AppFactory factory)
         var world = await MemberWorld.FoundAsync(factory);
         await world.SeedProjectsAsync(Limit - 1);
         var other = await MemberWorld.FoundAsync(factory);
-        var key = await world.CreateKeyAsync([Permissions.ProjectsWrite]);
-        var otherKey = await other.CreateKeyAsync([Permissions.ProjectsWrite]);
+        var key = await world.CreateKeyAsync([ProjectPermissions.Write]);
+        var otherKey = await other.CreateKeyAsync([ProjectPermissions.Write]);
 
         await using (var scope = world.OwnerScope(out var db))
         {

@@ -7,6 +7,8 @@ using SaasStarter.Members.Invitations;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
+using SaasStarter.Core;
+using SaasStarter.Projects;
 
 namespace SaasStarter.Tests.Plans;
 
@@ -47,7 +49,7 @@ public abstract class PlanLimitTests(AppFactory factory)
     {
         var world = await InvitationWorld.FoundAsync(factory);
         await world.Members.AddAsync(TenantRole.Admin);
-        var key = await world.Members.CreateKeyAsync([Permissions.MembersInvite]);
+        var key = await world.Members.CreateKeyAsync([MemberPermissions.Invite]);
         using var last = await factory.PostJsonAsync(key, "/api/v1/invitations", new { email = AccountFlows.UniqueEmail("third"), role = "Member" });
         Assert.Equal(HttpStatusCode.Created, last.StatusCode);
         var email = AccountFlows.UniqueEmail("fourth");
@@ -120,7 +122,7 @@ public abstract class PlanLimitTests(AppFactory factory)
     {
         var world = await MemberWorld.FoundAsync(factory);
         await world.SeedProjectsAsync(Limit - 1);
-        var key = await world.CreateKeyAsync([Permissions.ProjectsRead, Permissions.ProjectsWrite]);
+        var key = await world.CreateKeyAsync([ProjectPermissions.Read, ProjectPermissions.Write]);
         using var last = await factory.PostJsonAsync(key, "/api/v1/projects", new { name = "The last one" }, idempotencyKey: "order-1");
         Assert.Equal(HttpStatusCode.Created, last.StatusCode);
         var before = await Written.InAsync(factory, world.Tenant);
@@ -153,7 +155,7 @@ public abstract class PlanLimitTests(AppFactory factory)
         await world.Members.SeedProjectsAsync(Limit);
         await world.Members.AddAsync(TenantRole.Member);
         await world.Members.AddAsync(TenantRole.Member);
-        var key = await world.Members.CreateKeyAsync([Permissions.ProjectsWrite, Permissions.MembersInvite]);
+        var key = await world.Members.CreateKeyAsync([ProjectPermissions.Write, MemberPermissions.Invite]);
         using var refused = await factory.PostJsonAsync(key, "/api/v1/projects", new { name = "Refused on Free" });
         Assert.Contains(ProjectsWords, await refused.PlanLimitDetailAsync());
 
@@ -164,7 +166,7 @@ public abstract class PlanLimitTests(AppFactory factory)
         Assert.Equal(HttpStatusCode.Created, project.StatusCode);
         using var invitation = await factory.PostJsonAsync(key, "/api/v1/invitations", new { email = AccountFlows.UniqueEmail("more"), role = "Member" });
         Assert.Equal(HttpStatusCode.Created, invitation.StatusCode);
-        Assert.Contains(AuditActions.ProjectCreated, await world.AuditActionsAsync());
+        Assert.Contains(ProjectAudit.Created, await world.AuditActionsAsync());
     }
 
     public sealed class OnSqlite(SmallPlan<SqliteAppFactory> plan) : PlanLimitTests(plan.Factory), IClassFixture<SmallPlan<SqliteAppFactory>>;

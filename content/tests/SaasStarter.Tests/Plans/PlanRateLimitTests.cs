@@ -5,6 +5,7 @@ using SaasStarter.Members;
 using SaasStarter.Plans;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
+using SaasStarter.Projects;
 
 namespace SaasStarter.Tests.Plans;
 
@@ -26,8 +27,8 @@ public abstract class PlanRateLimitTests(AppFactory factory)
         var free = await MemberWorld.FoundAsync(factory);
         var pro = await MemberWorld.FoundAsync(factory);
         await pro.AssignPlanAsync("pro");
-        var freeKey = await free.CreateKeyAsync([Permissions.ProjectsRead]);
-        var proKey = await pro.CreateKeyAsync([Permissions.ProjectsRead]);
+        var freeKey = await free.CreateKeyAsync([ProjectPermissions.Read]);
+        var proKey = await pro.CreateKeyAsync([ProjectPermissions.Read]);
 
         var freeAnswers = await SendAsync(freeKey, Traffic);
         var proAnswers = await SendAsync(proKey, Traffic);
@@ -44,7 +45,7 @@ public abstract class PlanRateLimitTests(AppFactory factory)
     public async Task A_workspace_moved_to_another_plan_gets_its_budget_at_once()
     {
         var world = await MemberWorld.FoundAsync(factory);
-        var key = await world.CreateKeyAsync([Permissions.ProjectsRead]);
+        var key = await world.CreateKeyAsync([ProjectPermissions.Read]);
         var spent = await SendAsync(key, FreeRate + 1);
         Assert.Equal(HttpStatusCode.TooManyRequests, spent[^1].Status);
 
@@ -103,9 +104,9 @@ public sealed class PlanApiRateLimitsTests
         var settings = new ApiLimitSettings(new RateLimit(600, 100), new RateLimit(1200, 200), new RateLimit(60, 30), new RateLimit(10, 5), 1024);
 
         Assert.Equal(new TenantRateLimits(new RateLimit(120, 100), new RateLimit(120, 120)),
-            PlanApiRateLimits.Of(new PlanLimits(null, null, 120, null), settings));
+            PlanApiRateLimits.Of(120, settings));
         Assert.Equal(new TenantRateLimits(new RateLimit(600, 100), new RateLimit(3000, 200)),
-            PlanApiRateLimits.Of(new PlanLimits(null, null, 3000, null), settings));
-        Assert.Equal(new TenantRateLimits(settings.PerKey, settings.PerTenant), PlanApiRateLimits.Of(PlanLimits.None, settings));
+            PlanApiRateLimits.Of(3000, settings));
+        Assert.Equal(new TenantRateLimits(settings.PerKey, settings.PerTenant), PlanApiRateLimits.Of(null, settings));
     }
 }

@@ -8,6 +8,12 @@ using SaasStarter.Projects;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
+using SaasStarter.Core;
+using SaasStarter.Tenants;
+using SaasStarter.Api.Idempotency;
+using SaasStarter.Audit;
+using SaasStarter.Email;
+using SaasStarter.Members.Invitations;
 
 namespace SaasStarter.Tests.Plans;
 
@@ -53,7 +59,7 @@ internal static class PlanWorlds
     {
         var outcome = await world.Factory.WithScopeAsync(sp =>
             sp.GetRequiredService<PlanAssignment>().AssignAsync(world.Tenant.Id, planId, "test"));
-        Assert.Equal(PlanAssignment.Outcome.Changed, outcome);
+        Assert.Equal(OutcomeKind.Done, outcome.Kind);
     }
 
     public static async Task<HttpResponseMessage> PostJsonAsync(this AppFactory factory, KeyedApi.Key key, string path, object body,
@@ -71,7 +77,7 @@ internal static class PlanWorlds
     public static async Task<string> PlanLimitDetailAsync(this HttpResponseMessage response)
     {
         var problem = await response.ProblemAsync(403);
-        Assert.Equal(PlanLimitGuard.ProblemType, problem.GetProperty("type").GetString());
+        Assert.Equal(ProblemTypes.PlanLimit, problem.GetProperty("type").GetString());
         return problem.GetProperty("detail").GetString()!;
     }
 
@@ -79,7 +85,7 @@ internal static class PlanWorlds
     {
         if ((int)response.StatusCode != 403) return false;
         var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        return problem.TryGetProperty("type", out var type) && type.GetString() == PlanLimitGuard.ProblemType;
+        return problem.TryGetProperty("type", out var type) && type.GetString() == ProblemTypes.PlanLimit;
     }
 
     /// <summary>A scope acting for the workspace as its owner, with its context (what a request would use).</summary>

@@ -7,26 +7,28 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SaasStarter.Api.Idempotency;
-using SaasStarter.ApiKeys;
+using SaasStarter.Api.Keys;
 using SaasStarter.Audit;
 using SaasStarter.Members;
 using SaasStarter.Projects;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
+using SaasStarter.ApiKeys;
+using SaasStarter.Core;
 
 namespace SaasStarter.Tests.Projects;
 
 /// <summary>/api/v1/projects: paging, ETags and If-Match, idempotent creation, scopes and tenant isolation.</summary>
 public abstract class ProjectsApiTests(AppFactory factory)
 {
-    private static readonly string[] ReadWrite = [Permissions.ProjectsRead, Permissions.ProjectsWrite];
+    private static readonly string[] ReadWrite = [ProjectPermissions.Read, ProjectPermissions.Write];
 
     [ProviderFact]
     public async Task The_list_pages_filters_and_sorts_with_links_that_keep_the_filters()
     {
         var world = await MemberWorld.FoundAsync(factory);
-        var key = await CreateKeyAsync(world, [Permissions.ProjectsRead]);
+        var key = await CreateKeyAsync(world, [ProjectPermissions.Read]);
         var start = DateTime.UtcNow.AddDays(-1);
         await SeedAsync(world, ("Cedar", ProjectStatus.Active, start.AddMinutes(3)), ("Apple", ProjectStatus.Active, start.AddMinutes(1)),
             ("Birch", ProjectStatus.Active, start.AddMinutes(5)), ("Dusk", ProjectStatus.Archived, start.AddMinutes(2)),
@@ -72,7 +74,7 @@ public abstract class ProjectsApiTests(AppFactory factory)
     public async Task Out_of_range_paging_and_unknown_filters_get_400_naming_the_field(string query, string field)
     {
         var world = await MemberWorld.FoundAsync(factory);
-        var key = await CreateKeyAsync(world, [Permissions.ProjectsRead]);
+        var key = await CreateKeyAsync(world, [ProjectPermissions.Read]);
 
         using var response = await SendAsync(HttpMethod.Get, $"/api/v1/projects{query}", key);
 
@@ -84,7 +86,7 @@ public abstract class ProjectsApiTests(AppFactory factory)
     public async Task A_project_reads_with_its_version_as_a_strong_etag_and_utc_times()
     {
         var world = await MemberWorld.FoundAsync(factory);
-        var key = await CreateKeyAsync(world, [Permissions.ProjectsRead]);
+        var key = await CreateKeyAsync(world, [ProjectPermissions.Read]);
         var id = (await SeedAsync(world, ("Apollo", ProjectStatus.Archived, DateTime.UtcNow)))[0];
 
         using var response = await SendAsync(HttpMethod.Get, $"/api/v1/projects/{id}", key);
@@ -118,7 +120,7 @@ public abstract class ProjectsApiTests(AppFactory factory)
 
         var stored = await factory.InTenantAsync(world.Tenant, db => db.Projects.AsNoTracking().SingleAsync());
         Assert.Equal((id, "Apollo", world.Tenant.Id, 1), (stored.Id, stored.Name, stored.TenantId, stored.Version));
-        var audit = await AuditAsync(world, AuditActions.ProjectCreated);
+        var audit = await AuditAsync(world, ProjectAudit.Created);
         Assert.Equal(world.OwnerId, audit.ActorUserId);
         Assert.Equal($"api key \"test key\" ({ApiKeySecret.Prefix}{ApiKeySecret.Parse(key)!.PublicId}…)", audit.ActorEmail);
         Assert.Contains(id.ToString(), audit.Detail);
@@ -165,7 +167,7 @@ public abstract class ProjectsApiTests(AppFactory factory)
         // The same key with another body is a client mistake, not a new request.
         var reused = await ProblemAsync(await SendAsync(HttpMethod.Post, "/api/v1/projects", key, new { name = "Gemini" }, Idempotency("order-42")),
             HttpStatusCode.UnprocessableEntity);
-        Assert.Equal(IdempotentRequests.KeyReusedType, reused.GetProperty("type").GetString());
+        Assert.Equal(ProblemTypes.IdempotencyKeyReused, reused.GetProperty("type").GetString());
         Assert.Equal(1, await factory.InTenantAsync(world.Tenant, db => db.Projects.CountAsync()));
 
         // Keys are per API key: another key's "order-42" is its own request.
@@ -173,7 +175,7 @@ public abstract class ProjectsApiTests(AppFactory factory)
         Assert.Equal(HttpStatusCode.Created, other.StatusCode);
         Assert.False(other.Headers.Contains(IdempotentRequests.ReplayedHeader));
         Assert.Equal(2, await factory.InTenantAsync(world.Tenant, db => db.Projects.CountAsync()));
-        Assert.Equal(2, await factory.InTenantAsync(world.Tenant, db => db.AuditEvents.CountAsync(e => e.Action == AuditActions.ProjectCreated)));
+        Assert.Equal(2, await factory.InTenantAsync(world.Tenant, db => db.AuditEvents.CountAsync(e => e.Action == ProjectAudit.Created)));
     }
 
     [ProviderFact]
@@ -233,7 +235,7 @@ public abstract class ProjectsApiTests(AppFactory factory)
         Assert.Equal(("Apollo 11", "archived", 2), (body.GetProperty("name").GetString(), body.GetProperty("status").GetString(), body.GetProperty("version").GetInt32()));
         var afterSave = await ProjectAsync(world, id);
         Assert.InRange(afterSave.UpdatedAtUtc, DateTime.UtcNow.AddMinutes(-1), DateTime.UtcNow.AddSeconds(1));
-        var audit = await AuditAsync(world, AuditActions.ProjectUpdated);
+        var audit = await AuditAsync(world, ProjectAudit.Updated);
         Assert.Equal(world.OwnerId, audit.ActorUserId);
         Assert.Contains("\"status\"", audit.Detail);
 
@@ -256,7 +258,7 @@ public abstract class ProjectsApiTests(AppFactory factory)
         Assert.Equal("\"3\"", blind.Headers.ETag?.Tag);
         using var same = await SendAsync(HttpMethod.Put, $"/api/v1/projects/{id}", key, new { name = "Apollo 12", status = "active" }, IfMatch("\"3\""));
         Assert.Equal((HttpStatusCode.OK, "\"3\""), (same.StatusCode, same.Headers.ETag?.Tag));
-        Assert.Equal(2, await factory.InTenantAsync(world.Tenant, db => db.AuditEvents.CountAsync(e => e.Action == AuditActions.ProjectUpdated)));
+        Assert.Equal(2, await factory.InTenantAsync(world.Tenant, db => db.AuditEvents.CountAsync(e => e.Action == ProjectAudit.Updated)));
 
         var invalid = await ProblemAsync(await SendAsync(HttpMethod.Put, $"/api/v1/projects/{id}", key, new { name = "", status = "gone" }), HttpStatusCode.BadRequest);
         Assert.Equal(["name", "status"], Fields(invalid));
@@ -299,14 +301,14 @@ public abstract class ProjectsApiTests(AppFactory factory)
         {
             await ProblemAsync(response, HttpStatusCode.PreconditionFailed);
             Assert.Equal((ProjectInterloper.TheirName, 2), (saved.Name, saved.Version));
-            Assert.Equal(0, await factory.InTenantAsync(world.Tenant, db => db.AuditEvents.CountAsync(e => e.Action == AuditActions.ProjectUpdated)));
+            Assert.Equal(0, await factory.InTenantAsync(world.Tenant, db => db.AuditEvents.CountAsync(e => e.Action == ProjectAudit.Updated)));
         }
         else
         {
             // No precondition: the endpoint reads the interloper's version and applies the request over it.
             Assert.Equal((HttpStatusCode.OK, "\"3\""), (response.StatusCode, response.Headers.ETag?.Tag));
             Assert.Equal(("Mine", 3), (saved.Name, saved.Version));
-            Assert.Equal(1, await factory.InTenantAsync(world.Tenant, db => db.AuditEvents.CountAsync(e => e.Action == AuditActions.ProjectUpdated)));
+            Assert.Equal(1, await factory.InTenantAsync(world.Tenant, db => db.AuditEvents.CountAsync(e => e.Action == ProjectAudit.Updated)));
         }
     }
 
@@ -331,14 +333,14 @@ public abstract class ProjectsApiTests(AppFactory factory)
         await ProblemAsync(await SendAsync(HttpMethod.Get, $"/api/v1/projects/{ids[1]}", key), HttpStatusCode.NotFound);
         await ProblemAsync(await SendAsync(HttpMethod.Delete, $"/api/v1/projects/{ids[1]}", key), HttpStatusCode.NotFound);
         Assert.Equal(["Drop", "Kept"], (await factory.InTenantAsync(world.Tenant, db => db.AuditEvents
-            .Where(e => e.Action == AuditActions.ProjectDeleted).Select(e => e.Target!).ToListAsync())).Order());
+            .Where(e => e.Action == ProjectAudit.Deleted).Select(e => e.Target!).ToListAsync())).Order());
     }
 
     [ProviderFact]
     public async Task A_read_only_key_reads_but_gets_403_on_every_write()
     {
         var world = await MemberWorld.FoundAsync(factory);
-        var key = await CreateKeyAsync(world, [Permissions.ProjectsRead]);
+        var key = await CreateKeyAsync(world, [ProjectPermissions.Read]);
         var id = (await SeedAsync(world, ("Apollo", ProjectStatus.Active, DateTime.UtcNow)))[0];
 
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, $"/api/v1/projects/{id}", key)).StatusCode);
@@ -350,7 +352,7 @@ public abstract class ProjectsApiTests(AppFactory factory)
                  })
         {
             var problem = await ProblemAsync(await SendAsync(method, path, key, body), HttpStatusCode.Forbidden);
-            Assert.Equal(ApiProblems.MissingScopeType, problem.GetProperty("type").GetString());
+            Assert.Equal(ProblemTypes.MissingScope, problem.GetProperty("type").GetString());
         }
         var project = await ProjectAsync(world, id);
         Assert.Equal(("Apollo", 1), (project.Name, project.Version));
@@ -476,8 +478,8 @@ public abstract class ProjectsApiTests(AppFactory factory)
         {
             sp.GetRequiredService<TenantContext>().Enter(world.Tenant, TenantRole.Owner);
             var created = await sp.GetRequiredService<ApiKeyIssuer>().CreateAsync(world.OwnerId, "test key", scopes, null);
-            Assert.True(created.Outcome.Succeeded, created.Outcome.Problem);
-            return created.Key!;
+            Assert.True(created.Succeeded, created.Problem);
+            return created.Value!.Key;
         });
 
     public sealed class OnSqlite(SqliteAppFactory factory) : ProjectsApiTests(factory), IClassFixture<SqliteAppFactory>;

@@ -1,9 +1,12 @@
 namespace SaasStarter.Tests.Tenancy;
 
-/// <summary>Lifting the tenant filter is allowed only in the short, named list of platform queries.</summary>
+/// <summary>
+/// Lifting the tenant filter is allowed only in the short, named lists of platform queries: one file named
+/// PlatformQueries.cs in each module that needs one (Tenancy's, the audit log's, the API keys', the invitations').
+/// </summary>
 public sealed class PlatformQueriesTests
 {
-    private static readonly string[] Allowed = ["Tenancy/PlatformQueries.cs"];
+    private const string FileName = "PlatformQueries.cs";
 
     [Fact]
     public void IgnoreQueryFilters_appears_only_in_the_platform_queries()
@@ -13,11 +16,12 @@ public sealed class PlatformQueriesTests
             .Select(path => Path.GetRelativePath(source, path).Replace('\\', '/'))
             .Where(path => !path.StartsWith("bin/", StringComparison.Ordinal) && !path.StartsWith("obj/", StringComparison.Ordinal))
             .Where(path => File.ReadAllText(Path.Combine(source, path)).Contains("IgnoreQueryFilters", StringComparison.Ordinal))
-            .Except(Allowed)
+            .Where(path => Path.GetFileName(path) != FileName)
             .ToList();
 
         Assert.True(offenders.Count == 0, "IgnoreQueryFilters outside the platform queries: " + string.Join(", ", offenders));
-        Assert.True(File.Exists(Path.Combine(source, Allowed[0])), "The platform queries moved: update this test's list.");
+        // The check above could pass because the lists moved or were renamed: the mechanism's own must be there.
+        Assert.True(File.Exists(Path.Combine(source, "Tenancy", FileName)), $"Tenancy/{FileName} is missing: update this test.");
     }
 
     /// <summary>src/&lt;App&gt;/, found from the test's build output (the project is named after the app).</summary>

@@ -22,12 +22,12 @@ public abstract class RouteIsolationTests(AppFactory factory, ITestOutputHelper 
     {
         await RoutesAsync();
 
-        // A page kept in the Tenant folder but routed elsewhere would get no tenant, and no check, at all.
-        var strays = TenantRoute.TenantFolderPages(factory.Services)
-            .Where(p => !p.Template.StartsWith("/t/{", StringComparison.OrdinalIgnoreCase))
+        // A page that asks for a tenant permission but is routed elsewhere would get no tenant, and no check, at all.
+        var strays = (await TenantRoute.PagesNeedingATenantAsync(factory.Services))
+            .Where(p => !p.Template.StartsWith("/t/{slug}", StringComparison.Ordinal))
             .Select(p => $"{p.Page} is routed at {p.Template}")
             .ToList();
-        Assert.True(strays.Count == 0, "Pages in the Tenant folder outside /t/{slug}:\n" + string.Join("\n", strays));
+        Assert.True(strays.Count == 0, "Tenant pages outside /t/{slug}:\n" + string.Join("\n", strays));
     }
 
     [ProviderFact]
@@ -184,8 +184,8 @@ public abstract class RouteIsolationTests(AppFactory factory, ITestOutputHelper 
         Assert.True(WebSession.IsRedirect(created.StatusCode), $"/tenants/new answered {(int)created.StatusCode}");
         var tenant = await factory.Services.GetRequiredService<TenantDirectory>().FindAsync(slug);
         Assert.NotNull(tenant);
-        // Every feature flag is on in the enterprise plan: the pages gated by one are there, so the control can reach them.
-        await factory.OnPlanAsync(tenant, "enterprise");
+        // Every flag any module declares is on for it: the pages gated by one are there, so the control can reach them.
+        await factory.AllFeaturesOnAsync(tenant);
         return new(tenant, email, session);
     }
 

@@ -4,6 +4,7 @@ using Npgsql;
 using SaasStarter.Data;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
+using SaasStarter.Tenants;
 
 namespace SaasStarter.Tests.Tenancy;
 
@@ -124,8 +125,8 @@ public sealed class RowLevelSecurityTests(PostgresAppFactory factory) : IClassFi
         var owner = await factory.CreateConfirmedUserAsync(AccountFlows.UniqueEmail(label), AccountFlows.GoodPassword);
         var slug = $"{label}-{Guid.NewGuid():N}"[..30];
         var result = await factory.WithScopeAsync(sp => sp.GetRequiredService<TenantFounding>().CreateAsync(label, slug, owner.Id));
-        Assert.True(result.Succeeded, result.SlugProblem ?? result.NameProblem);
-        return new Founded(result.Tenant!.Id, owner.Id);
+        Assert.True(result.Succeeded, result.Problem);
+        return new Founded(result.Value!.Id, owner.Id);
     }
 
     private static async Task<NpgsqlConnection> OpenAsync(string connectionString)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SaasStarter.Data;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
+using SaasStarter.Tenants;
 
 namespace SaasStarter.Tests.Tenancy;
 
@@ -101,8 +102,8 @@ public abstract class TenantIsolationTests(AppFactory factory)
         var owner = await factory.CreateConfirmedUserAsync(AccountFlows.UniqueEmail(label), AccountFlows.GoodPassword);
         var slug = $"{label}-{Guid.NewGuid():N}"[..30];
         var result = await factory.WithScopeAsync(sp => sp.GetRequiredService<TenantFounding>().CreateAsync(label, slug, owner.Id));
-        Assert.True(result.Succeeded, result.SlugProblem ?? result.NameProblem);
-        return new Founded(result.Tenant!.Id, slug, owner.Id);
+        Assert.True(result.Succeeded, result.Problem);
+        return new Founded(result.Value!.Id, slug, owner.Id);
     }
 
     /// <summary>A unit of work acting for <paramref name="tenant"/>, as a request to /t/{slug} would.</summary>

@@ -22,8 +22,20 @@ public sealed record TenantRouteCall(string Method, string? Handler, IReadOnlyLi
 /// An endpoint addressed under <c>/t/{slug}</c>, as the app's routing knows it: whatever is added later is found
 /// here without anyone listing it.
 /// </summary>
-public sealed record TenantRoute(RoutePattern Pattern, string Kind, string Source, IReadOnlyList<TenantRouteCall> Calls)
+public sealed record TenantRoute(RoutePattern Pattern, string Kind, string Source, IReadOnlyList<TenantRouteCall> Calls, Type? PageModel = null)
 {
+    /// <summary>
+    /// What a page says it needs: the permission of its <see cref="RequirePermissionAttribute"/>, or null with
+    /// <see cref="AnyMemberAttribute"/>; <c>Declared</c> is false when it says neither (a mistake the tests report).
+    /// </summary>
+    public (bool Declared, string? Permission) Needs => PageModel switch
+    {
+        null => (false, null),
+        var model when model.GetCustomAttributes(typeof(RequirePermissionAttribute), inherit: true) is [RequirePermissionAttribute required] => (true, required.Permission),
+        var model when model.IsDefined(typeof(AnyMemberAttribute), inherit: true) => (true, null),
+        _ => (false, null),
+    };
+
     /// <summary>The route parameter that carries the tenant (the one after the literal <c>t</c>).</summary>
     public string SlugParameter => ((RoutePatternParameterPart)Pattern.PathSegments[1].Parts[0]).Name;
 
@@ -71,7 +83,7 @@ public sealed record TenantRoute(RoutePattern Pattern, string Kind, string Sourc
                 Add(HttpMethods.Get, null);
                 Add(HttpMethods.Post, null);
                 calls.Sort((x, y) => (x.Method, x.Handler ?? "").CompareTo((y.Method, y.Handler ?? "")));
-                routes.Add(new(endpoint.RoutePattern, "page", page.ViewEnginePath, calls));
+                routes.Add(new(endpoint.RoutePattern, "page", page.ViewEnginePath, calls, compiled.ModelTypeInfo?.AsType() ?? compiled.HandlerTypeInfo.AsType()));
             }
             else
             {
@@ -86,13 +98,26 @@ public sealed record TenantRoute(RoutePattern Pattern, string Kind, string Sourc
         return routes.OrderBy(r => r.Template, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>Razor Pages kept in the Tenant folder, wherever they are routed: each must be under /t/{slug} to get a tenant at all.</summary>
-    public static IReadOnlyList<(string Page, string Template)> TenantFolderPages(IServiceProvider services) =>
-        services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Select(e => (Endpoint: e, Page: e.Metadata.GetMetadata<PageActionDescriptor>()))
-            .Where(x => x.Page?.ViewEnginePath.StartsWith("/Tenant/", StringComparison.OrdinalIgnoreCase) == true)
-            .Select(x => (x.Page!.ViewEnginePath, "/" + x.Endpoint.RoutePattern.RawText?.TrimStart('~', '/')))
-            .ToList();
+    /// <summary>
+    /// Razor Pages that ask for a tenant permission (or say any member may open them), wherever they are routed: each
+    /// must be under /t/{slug}, or it gets no tenant, and no check, at all.
+    /// </summary>
+    public static async Task<IReadOnlyList<(string Page, string Template)>> PagesNeedingATenantAsync(IServiceProvider services)
+    {
+        var loader = services.GetRequiredService<PageLoader>();
+        var found = new List<(string, string)>();
+        foreach (var endpoint in services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            if (endpoint.Metadata.GetMetadata<PageActionDescriptor>() is not { } page) continue;
+            var compiled = await loader.LoadAsync(page, endpoint.Metadata);
+            var model = compiled.ModelTypeInfo?.AsType() ?? compiled.HandlerTypeInfo.AsType();
+            if (model.IsDefined(typeof(RequirePermissionAttribute), inherit: true) || model.IsDefined(typeof(AnyMemberAttribute), inherit: true))
+            {
+                found.Add((page.ViewEnginePath, "/" + endpoint.RoutePattern.RawText?.TrimStart('~', '/')));
+            }
+        }
+        return found;
+    }
 
     private static bool IsTenantScoped(RoutePattern pattern) =>
         pattern.PathSegments.Count >= 2

@@ -4,6 +4,7 @@ using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
 using Microsoft.EntityFrameworkCore;
+using SaasStarter.Tenants;
 
 namespace SaasStarter.Tests.Tenancy;
 
@@ -29,7 +30,7 @@ public abstract class TenantSettingsTests(AppFactory factory)
         Assert.Equal(HttpStatusCode.Redirect, oldLink.StatusCode);
         Assert.Equal($"/t/{fresh}/members?p=1", oldLink.Headers.Location?.OriginalString);
         var changes = await factory.InTenantAsync(world.Tenant, db =>
-            db.AuditEvents.CountAsync(e => e.Action == AuditActions.TenantSettingsChanged));
+            db.AuditEvents.CountAsync(e => e.Action == TenantAudit.SettingsChanged));
         Assert.Equal(2, changes);
     }
 

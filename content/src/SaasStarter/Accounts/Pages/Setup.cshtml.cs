@@ -61,10 +61,10 @@ public sealed class SetupModel(OperatorSetup setup, SetupToken setupToken, UserM
         if (user is null || await users.GetTwoFactorEnabledAsync(user))
         {
             // A promoted account with two-factor on must pass it: send it through the normal sign-in.
-            return RedirectToPage("/Account/Login", new { area = "Identity", returnUrl = Url.Page("/Dashboard/Index") });
+            return RedirectToPage("/Account/Login", new { area = "Identity", returnUrl = Url.Page("/Pages/Dashboard/Index") });
         }
         await signIn.SignInAsync(user, isPersistent: false);
-        return RedirectToPage("/Dashboard/Index");
+        return RedirectToPage("/Pages/Dashboard/Index");
     }
 
     private bool CheckToken() => TokenValid = setupToken.Matches(Token);

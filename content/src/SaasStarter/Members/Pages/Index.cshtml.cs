@@ -63,7 +63,7 @@ public sealed class MembersModel(AppDbContext db, ITenantContext tenant, MemberA
             Problem = outcome.Problem;
             return RedirectToPage();
         }
-        return RedirectToPage("/Dashboard/Index");
+        return RedirectToPage("/Pages/Dashboard/Index");
     }
 
     private async Task<IActionResult> Apply(Task<Outcome> change, string notice)

@@ -16,5 +16,5 @@ internal static class FeaturesApi
             .RequireApiKey()
             .WithName("GetFeatures")
             .WithSummary("The workspace's plan, which features are on for it, and its limits with what it uses of them.")
-            .WithDescription("Limits are keyed by name; a null limit is no limit, a null `used` a limit that counts nothing (a rate, a retention period). `Members.used` counts the members and the invitations still waiting, as that limit does.");
+            .WithDescription("Limits are keyed by name; a null limit is no limit, a null `used` a limit that counts nothing (a rate, a retention period). `members.used` counts the members and the invitations still waiting, as that limit does.");
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using SaasStarter.Api;
 using SaasStarter.Api.OpenApi;
 using SaasStarter.Features;
@@ -6,7 +7,7 @@ namespace SaasStarter.Tenants.Api;
 
 /// <summary>
 /// What the key's tenant has: its plan, each flag's value for it, and its plan's limits by name, each with what the tenant
-/// uses of it where the limit counts something.
+/// uses of it where the limit counts something. Limits are keyed by their name in camel case (<c>Projects</c>: <c>projects</c>).
 /// </summary>
 public sealed record TenantFeaturesDto(TenantPlanDto Plan, IReadOnlyList<TenantFeatureDto> Features, IReadOnlyDictionary<string, LimitUsageDto> Limits)
     : IApiExample<TenantFeaturesDto>
@@ -20,16 +21,16 @@ public sealed record TenantFeaturesDto(TenantPlanDto Plan, IReadOnlyList<TenantF
         ],
         new Dictionary<string, LimitUsageDto>
         {
-            ["Members"] = new(5, 3),
-            ["Projects"] = new(25, 12),
-            [ApiModule.RequestsPerMinuteLimit] = new(120, null),
-            ["AuditRetentionDays"] = new(30, null),
+            ["members"] = new(5, 3),
+            ["projects"] = new(25, 12),
+            ["apiRequestsPerMinute"] = new(120, null),
+            ["auditRetentionDays"] = new(30, null),
         });
 
     public static TenantFeaturesDto From(TenantFeatureReport.Report report) => new(
         new TenantPlanDto(report.Plan.Id, report.Plan.Name),
         [.. report.Features.Select(f => new TenantFeatureDto(f.Feature.Name, f.Enabled, f.Feature.Description))],
-        report.Limits.ToDictionary(l => l.Name, l => new LimitUsageDto(report.Plan.Limit(l.Name), report.Used.TryGetValue(l.Name, out var used) ? used : null)));
+        report.Limits.ToDictionary(l => JsonNamingPolicy.CamelCase.ConvertName(l.Name), l => new LimitUsageDto(report.Plan.Limit(l.Name), report.Used.TryGetValue(l.Name, out var used) ? used : null)));
 }
 
 public sealed record TenantPlanDto(string Id, string Name);

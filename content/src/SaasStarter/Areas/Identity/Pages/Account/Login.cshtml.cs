@@ -80,5 +80,5 @@ public sealed class LoginModel(SignInManager<AppUser> signIn, ILogger<LoginModel
     }
 
     private string SafeReturnUrl(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) ? returnUrl : Url.Page("/Dashboard/Index", new { area = "" })!;
+        !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) ? returnUrl : Url.Page("/Pages/Dashboard/Index", new { area = "" })!;
 }

@@ -17,7 +17,7 @@ public sealed class RegisterConfirmationModel(IWebHostEnvironment environment, E
 
     public IActionResult OnGet(string? email = null)
     {
-        if (string.IsNullOrWhiteSpace(email)) return RedirectToPage("/Index", new { area = "" });
+        if (string.IsNullOrWhiteSpace(email)) return RedirectToPage("/Pages/Index", new { area = "" });
         Email = email;
         return Page();
     }
