@@ -24,6 +24,7 @@ public abstract class SteadyStateTests(AppFactory factory)
         await EnabledAsync(app, world.Tenant, FeatureNames.ProjectBoard); // loads the workspace's overrides once
 
         var before = log.Count;
+        Assert.True(before > 0, "Loading the overrides sent no query the log saw: the log would see none below either");
         for (var i = 0; i < 100; i++)
         {
             foreach (var flag in FeatureNames.All) await EnabledAsync(app, world.Tenant, flag);
