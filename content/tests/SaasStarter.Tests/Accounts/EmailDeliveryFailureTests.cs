@@ -82,6 +82,9 @@ public sealed class EmailDeliveryFailureTests
         var failure = await Assert.ThrowsAnyAsync<Exception>(() =>
             mailer.SendAsync(new OutboxEmail { To = to, Subject = "Hello", HtmlBody = "<p>Hello</p>" }, CancellationToken.None));
 
+        // Refused by the closed port, so the address was accepted and the server was tried; and that is worth a retry.
+        var refused = Assert.IsAssignableFrom<SocketException>(failure);
+        Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
         Assert.False(SmtpMailer.IsPermanent(failure), $"{failure.GetType().Name}: {failure.Message}");
     }
 

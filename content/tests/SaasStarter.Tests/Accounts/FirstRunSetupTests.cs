@@ -25,10 +25,24 @@ public abstract class FirstRunSetupTests
 
         foreach (var path in new[] { "/setup", "/setup?token=", "/setup?token=0123456789abcdef" })
         {
-            var response = await session.Client.GetAsync(path);
-            Assert.False(response.IsSuccessStatusCode, $"{path} answered {(int)response.StatusCode}");
+            AssertRefused(await session.GetAsync(path));
         }
+
+        // The form posted with another token than the one it was opened with: refused the same way, nobody created.
+        var token = factory.Services.GetRequiredService<SetupToken>().Value;
+        var form = await session.GetAsync($"/setup?token={token}");
+        var values = FillAccountFields(form, AccountFlows.UniqueEmail("intruder"), AccountFlows.GoodPassword);
+        values["Token"] = "0123456789abcdef";
+        AssertRefused(await WebSession.ReadAsync(await session.SubmitAsync(form, values)));
         Assert.False(await OperatorExistsAsync(factory));
+    }
+
+    /// <summary>The page's refusal: 403 with the explanation of where the link is, and no form to fill.</summary>
+    private static void AssertRefused(WebPage page)
+    {
+        Assert.True(page.Status == HttpStatusCode.Forbidden, $"{page.Address} answered {(int)page.Status}: {WebSession.Excerpt(page)}");
+        Assert.Contains("This setup link is missing or invalid.", page.Document.QuerySelector("#setup-token-invalid")?.TextContent);
+        Assert.Null(page.Document.QuerySelector("#setup-form"));
     }
 
     [ProviderFact]

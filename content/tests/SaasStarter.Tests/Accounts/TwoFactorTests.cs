@@ -46,6 +46,9 @@ public abstract partial class TwoFactorTests(AppFactory factory)
         Assert.Equal(HttpStatusCode.OK, challenge.Status);
         var wrong = await session.SubmitAsync(challenge, new Dictionary<string, string> { ["Input.TwoFactorCode"] = Totp.Code(key, DateTimeOffset.UtcNow.AddHours(1)) });
         Assert.False(SignInTests.IsSignedIn(wrong), "A wrong code signed in");
+        var refused = await WebSession.ReadAsync(wrong);
+        Assert.True(refused.Status == HttpStatusCode.OK, $"A wrong code answered {(int)refused.Status}, not the code page again: {WebSession.Excerpt(refused)}");
+        Assert.Contains("Invalid authenticator code.", refused.Text, StringComparison.Ordinal);
 
         challenge = await session.GetAsync(challenge.Address.PathAndQuery);
         var right = await session.SubmitAsync(challenge, new Dictionary<string, string> { ["Input.TwoFactorCode"] = Totp.Code(key, DateTimeOffset.UtcNow) });

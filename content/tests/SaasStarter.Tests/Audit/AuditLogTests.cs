@@ -1,6 +1,8 @@
 using System.Net;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using SaasStarter.Audit;
 using SaasStarter.Data;
 using SaasStarter.Tenancy;
@@ -64,14 +66,23 @@ public abstract class AuditLogTests(AppFactory factory)
     public async Task Events_cannot_be_changed_or_deleted_through_the_app()
     {
         var world = await MemberWorld.FoundAsync(factory);
+        var recorded = Assert.Single(await EventsAsync(world.Tenant));
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => factory.InTenantAsync(world.Tenant, async db =>
+        var changed = await Assert.ThrowsAsync<InvalidOperationException>(() => factory.InTenantAsync(world.Tenant, async db =>
         {
-            var created = await db.AuditEvents.FirstAsync();
-            db.AuditEvents.Remove(created);
+            var stored = await db.AuditEvents.SingleAsync();
+            db.Entry(stored).Property(e => e.Target).CurrentValue = "rewritten"; // init-only in C#, so as EF would change it
+            Assert.Equal(EntityState.Modified, db.Entry(stored).State);
             return await db.SaveChangesAsync();
         }));
-        Assert.Single(await EventsAsync(world.Tenant));
+        var deleted = await Assert.ThrowsAsync<InvalidOperationException>(() => factory.InTenantAsync(world.Tenant, async db =>
+        {
+            db.AuditEvents.Remove(await db.AuditEvents.SingleAsync());
+            return await db.SaveChangesAsync();
+        }));
+
+        Assert.All([changed, deleted], e => Assert.Contains("append-only", e.Message, StringComparison.Ordinal));
+        Assert.Equal(Json(recorded), Json(Assert.Single(await EventsAsync(world.Tenant))));
     }
 
     private static List<string> ActionsOn(WebPage page) =>
@@ -80,8 +91,39 @@ public abstract class AuditLogTests(AppFactory factory)
     private Task<List<AuditEvent>> EventsAsync(CurrentTenant tenant) =>
         factory.InTenantAsync(tenant, db => db.AuditEvents.AsNoTracking().OrderBy(e => e.OccurredAtUtc).ThenBy(e => e.Id).ToListAsync());
 
+    /// <summary>Every column of an event, to compare a row before and after.</summary>
+    private static string Json(AuditEvent e) => JsonSerializer.Serialize(e);
 
     public sealed class OnSqlite(SqliteAppFactory factory) : AuditLogTests(factory), IClassFixture<SqliteAppFactory>;
 
-    public sealed class OnPostgres(PostgresAppFactory factory) : AuditLogTests(factory), IClassFixture<PostgresAppFactory>;
+    public sealed class OnPostgres(PostgresAppFactory factory) : AuditLogTests(factory), IClassFixture<PostgresAppFactory>
+    {
+        /// <summary>
+        /// The database holds the line where the app's own guard is not asked: SQL that goes around SaveChanges, run on the
+        /// app's connection (its role, inside the workspace). Retention may delete events once a day old, so a fresh one is used.
+        /// </summary>
+        [PostgresFact]
+        public async Task Raw_sql_as_the_app_role_cannot_change_an_event_nor_delete_a_fresh_one()
+        {
+            var world = await MemberWorld.FoundAsync(factory);
+            var recorded = Assert.Single(await EventsAsync(world.Tenant));
+
+            var (role, visible, update, deletedRows) = await factory.InTenantAsync(world.Tenant, async db =>
+            {
+                var role = await db.Database.SqlQuery<string>($"SELECT current_user::text AS \"Value\"").SingleAsync();
+                // The workspace's policy lets this connection see the event, so a DELETE that finds nothing was refused by retention's.
+                var visible = await db.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM \"AuditEvents\" WHERE \"Id\" = {recorded.Id}").SingleAsync();
+                var update = await Record.ExceptionAsync(() => db.Database.ExecuteSqlAsync(
+                    $"UPDATE \"AuditEvents\" SET \"Target\" = 'rewritten' WHERE \"Id\" = {recorded.Id}"));
+                var deletedRows = await db.Database.ExecuteSqlAsync($"DELETE FROM \"AuditEvents\" WHERE \"Id\" = {recorded.Id}");
+                return (role, visible, update, deletedRows);
+            });
+
+            Assert.Equal(factory.AppRole, role);
+            Assert.Equal(1, visible);
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, Assert.IsType<PostgresException>(update).SqlState);
+            Assert.Equal(0, deletedRows);
+            Assert.Equal(Json(recorded), Json(Assert.Single(await EventsAsync(world.Tenant))));
+        }
+    }
 }

@@ -26,6 +26,7 @@ public abstract class SteadyStateTests(AppFactory factory)
         await EnabledAsync(app, world.Tenant, ProjectFeatures.Board); // loads the workspace's overrides once
 
         var before = log.Count;
+        Assert.True(before > 0, "Loading the overrides sent no query the log saw: the log would see none below either");
         for (var i = 0; i < 100; i++)
         {
             foreach (var flag in factory.FeatureFlags) await EnabledAsync(app, world.Tenant, flag);

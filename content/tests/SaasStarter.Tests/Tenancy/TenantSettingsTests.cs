@@ -39,9 +39,11 @@ public abstract class TenantSettingsTests(AppFactory factory)
     {
         var world = await MemberWorld.FoundAsync(factory);
         var old = world.Tenant.Slug;
+        var fresh = $"new-{Guid.NewGuid():N}"[..24];
         using var owner = await factory.SignedInSessionAsync(world.OwnerEmail);
-        await owner.SubmitAsync(await owner.GetAsync($"/t/{old}/settings"),
-            new Dictionary<string, string> { ["NewSlug"] = $"new-{Guid.NewGuid():N}"[..24] }, "#address-form");
+        var moved = await owner.SubmitAsync(await owner.GetAsync($"/t/{old}/settings"), new Dictionary<string, string> { ["NewSlug"] = fresh }, "#address-form");
+        // The workspace really moved: otherwise the address below would be 404 and taken simply as anyone else's.
+        Assert.Equal($"/t/{fresh}/settings", moved.Headers.Location?.OriginalString);
         var strangerEmail = AccountFlows.UniqueEmail("stranger");
         await factory.CreateConfirmedUserAsync(strangerEmail, AccountFlows.GoodPassword);
         using var stranger = await factory.SignedInSessionAsync(strangerEmail);
