@@ -12,9 +12,10 @@ using SaasStarter.Projects;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
-using SaasStarter.ApiKeys;
 using SaasStarter.Core;
 using SaasStarter.Members.Invitations;
+
+using SaasStarter.ApiKeys;
 
 namespace SaasStarter.Tests.Api;
 

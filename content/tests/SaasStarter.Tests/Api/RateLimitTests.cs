@@ -14,9 +14,10 @@ using SaasStarter.Members;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
-using SaasStarter.ApiKeys;
 using SaasStarter.Core;
 using SaasStarter.Projects;
+
+using SaasStarter.ApiKeys;
 
 namespace SaasStarter.Tests.Api;
 

@@ -12,9 +12,9 @@ using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
 using SaasStarter.Core;
 
-using SaasStarter.ApiKeys;
 using SaasStarter.Projects;
 using SaasStarter.Tenants;
+using SaasStarter.ApiKeys;
 
 namespace SaasStarter.Tests.ApiKeys;
 

@@ -5,8 +5,9 @@ using SaasStarter.Members;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
-using SaasStarter.ApiKeys;
 using SaasStarter.Projects;
+
+using SaasStarter.ApiKeys;
 
 namespace SaasStarter.Tests.Browser;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SaasStarter.Api.Keys;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
+
 using SaasStarter.ApiKeys;
 
 namespace SaasStarter.Tests.Members;

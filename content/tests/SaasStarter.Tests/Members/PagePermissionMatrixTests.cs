@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using SaasStarter.ApiKeys;
+using SaasStarter.Api.Keys;
 using SaasStarter.Audit;
 using SaasStarter.Members;
 using SaasStarter.Projects;
@@ -9,6 +9,8 @@ using SaasStarter.Tenants;
 using SaasStarter.Tests.Features;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Tenancy;
+
+using SaasStarter.ApiKeys;
 
 namespace SaasStarter.Tests.Members;
 

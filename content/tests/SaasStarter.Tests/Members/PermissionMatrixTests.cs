@@ -1,11 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
-using SaasStarter.ApiKeys;
+using SaasStarter.Api.Keys;
 using SaasStarter.Audit;
 using SaasStarter.Members;
 using SaasStarter.Projects;
 using SaasStarter.Tenancy;
 using SaasStarter.Tenants;
 using SaasStarter.Tests.Infrastructure;
+
+using SaasStarter.ApiKeys;
 
 namespace SaasStarter.Tests.Members;
 

@@ -14,8 +14,9 @@ using SaasStarter.Projects;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
-using SaasStarter.ApiKeys;
 using SaasStarter.Core;
+
+using SaasStarter.ApiKeys;
 
 namespace SaasStarter.Tests.Projects;
 
