@@ -39,6 +39,8 @@ public sealed partial class GeneratedContentTests(TemplateFixture fixture)
     public void Name_with_dots_dashes_and_digits_leaves_no_SaasStarter_behind()
     {
         var generated = fixture.Generated(Variant.DottedName);
+        // The package id (SaasStarter.Templates) is the template's name, not a code name: .saas-starter.json records it.
+        var packageId = TemplateIdentity.Read(fixture.RepoRoot).PackageId;
         var findings = new List<string>();
         foreach (var file in generated.Files)
         {
@@ -50,7 +52,7 @@ public sealed partial class GeneratedContentTests(TemplateFixture fixture)
             {
                 number++;
                 // Upper case (SAASSTARTER_TEST_POSTGRES and friends) is not a form the engine renames, on purpose.
-                if (SourceName().Matches(line).Any(m => m.Value != m.Value.ToUpperInvariant()))
+                if (SourceName().Matches(line.Replace(packageId, "", StringComparison.Ordinal)).Any(m => m.Value != m.Value.ToUpperInvariant()))
                 {
                     findings.Add($"{file}:{number}: {line.Trim()}");
                 }
