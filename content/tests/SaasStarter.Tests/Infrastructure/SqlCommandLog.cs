@@ -21,11 +21,7 @@ public sealed class SqlCommandLog : DbCommandInterceptor
 
     /// <summary>The app of <paramref name="factory"/> (same settings, same database) with this log attached.</summary>
     public WebApplicationFactory<Program> Attach(AppFactory factory) =>
-        factory.WithWebHostBuilder(web => web.ConfigureTestServices(services =>
-        {
-            if (factory.ProviderName == "Postgres") services.ConfigureDbContext<PostgresAppDbContext>(o => o.AddInterceptors(this));
-            else services.ConfigureDbContext<SqliteAppDbContext>(o => o.AddInterceptors(this));
-        }));
+        factory.WithWebHostBuilder(web => web.ConfigureTestServices(services => factory.AddInterceptor(services, this)));
 
     /// <summary>Every command so far.</summary>
     public int Count => commands.Count;
