@@ -1,7 +1,4 @@
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Internal;
 using Microsoft.Extensions.Time.Testing;
 using SaasStarter.Features;
 using SaasStarter.Tests.Infrastructure;
@@ -21,8 +18,7 @@ public abstract class SecondInstanceTests(AppFactory factory)
     {
         var world = await MemberWorld.FoundAsync(factory);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var other = factory.WithWebHostBuilder(web => web.ConfigureTestServices(services =>
-            services.Configure<MemoryCacheOptions>(options => options.Clock = new CacheClock(clock))));
+        await using var other = CacheClock.On(factory, clock);
         var lifetime = other.Services.GetRequiredService<FeatureOverrideCache>().Lifetime;
         Assert.False(await SteadyStateTests.EnabledAsync(other, world.Tenant, FeatureNames.ProjectBoard)); // cached there now
 
@@ -33,12 +29,6 @@ public abstract class SecondInstanceTests(AppFactory factory)
         Assert.False(await SteadyStateTests.EnabledAsync(other, world.Tenant, FeatureNames.ProjectBoard));
         clock.Advance(TimeSpan.FromSeconds(1));
         Assert.True(await SteadyStateTests.EnabledAsync(other, world.Tenant, FeatureNames.ProjectBoard));
-    }
-
-    /// <summary>The memory cache's clock, read from the test's <see cref="FakeTimeProvider"/>.</summary>
-    private sealed class CacheClock(TimeProvider time) : ISystemClock
-    {
-        public DateTimeOffset UtcNow => time.GetUtcNow();
     }
 
     public sealed class OnSqlite(SqliteAppFactory factory) : SecondInstanceTests(factory), IClassFixture<SqliteAppFactory>;
