@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SaasStarter.Core;
 
 namespace SaasStarter.Hosting;
@@ -40,6 +41,8 @@ public static class HostingModule
             });
         }
 
+        // The clock of the app's own timers (ApiKeyUsage's flush), injected so that a test can move it instead of waiting.
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(PublicOrigin.Settings.Read(builder.Configuration, builder.Environment));
         builder.Services.AddSingleton<PublicOrigin>();
         builder.Services.AddHealth();

@@ -30,6 +30,7 @@ public abstract class FailedKeyLimitTests(FailedKeyLimitTests.Fixture fixture)
     private readonly AppFactory factory = fixture.Factory;
     private readonly WebApplicationFactory<Program> app = fixture.App;
     private readonly SqlCommandLog sql = fixture.Sql;
+    private readonly RaceGate gate = fixture.Gate;
 
     [ProviderFact]
     public async Task After_its_refusals_an_address_gets_a_429_problem_with_Retry_After_and_its_key_is_not_looked_up()
@@ -118,9 +119,13 @@ public abstract class FailedKeyLimitTests(FailedKeyLimitTests.Fixture fixture)
     {
         var address = NewAddress();
         var guesses = Enumerable.Range(0, 24).Select(_ => ApiKeySecret.New()).ToList();
+        // The lookups are held at the database until every guess has entered the app: all of them are under way at once,
+        // while as many lookups as the address has refusals are.
+        var race = gate.Start(Burst, RacePoint.Command("\"ApiKeys\""), requests: guesses.Count);
 
-        var responses = await Task.WhenAll(guesses.Select(g => GetTenantAsync(address, g.Key)));
+        var responses = await Task.WhenAll(guesses.Select(g => GetTenantAsync(address, g.Key, race)));
 
+        Assert.Equal(Burst, race.Arrived);
         var lookups = guesses.Sum(g => sql.CountWithParameter(g.PublicId));
         var statuses = responses.Select(r => r.StatusCode).ToList();
         // Lookups wait while every token left is spoken for: each of the few ended in a refusal that still had its token
@@ -146,12 +151,13 @@ public abstract class FailedKeyLimitTests(FailedKeyLimitTests.Fixture fixture)
         return $"203.0.{113 + n / 250}.{n % 250 + 1}";
     }
 
-    private async Task<HttpResponseMessage> GetTenantAsync(string address, string key)
+    private async Task<HttpResponseMessage> GetTenantAsync(string address, string key, Race? race = null)
     {
         using var client = app.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/tenant");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         request.Headers.Add("X-Forwarded-For", address);
+        if (race is not null) request.Headers.Add(RaceGate.Header, race.Id);
         return await client.SendAsync(request);
     }
 
@@ -170,10 +176,13 @@ public abstract class FailedKeyLimitTests(FailedKeyLimitTests.Fixture fixture)
                 .WithSetting("Api:RateLimits:FailedKeys:PermitsPerMinute", "1")
                 .WithSetting("Api:RateLimits:FailedKeys:Burst", Burst.ToString(CultureInfo.InvariantCulture))
                 .WithSetting("ForwardedHeaders:Enabled", "true");
+            Gate = RaceGate.Of(Factory);
             App = Sql.Attach(Factory);
         }
 
         public AppFactory Factory { get; }
+
+        public RaceGate Gate { get; }
 
         public SqlCommandLog Sql { get; } = new();
 

@@ -23,7 +23,9 @@ namespace SaasStarter.Tests.Api;
 
 /// <summary>
 /// Token buckets per API key and per workspace, and per address for calls without a key. The app runs with tiny buckets
-/// that refill one token a minute, so each test counts requests up to the limit; no test waits for a refill.
+/// that refill one token a minute, so each test counts requests up to the limit; no test waits for a refill. One a minute
+/// is the slowest a bucket refills: its first token comes back a whole minute after the bucket's first request, so a
+/// test's few requests, sent back to back, see no refill however long the machine stalls between them short of that.
 /// </summary>
 public abstract class RateLimitTests(AppFactory factory)
 {
@@ -326,7 +328,7 @@ public sealed class ApiLimitSettingsTests
                 ["ConnectionStrings__Default"] = "",
                 ["Database__DataDirectory"] = dataDirectory.FullName,
                 [variable] = value,
-            }, TimeSpan.FromSeconds(20));
+            }, TimeSpan.FromSeconds(120));
 
             Assert.False(result.TimedOut, $"Still running: {result}");
             Assert.True(result.ExitCode != 0, $"Exited 0: {result}");

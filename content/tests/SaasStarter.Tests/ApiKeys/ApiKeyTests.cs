@@ -1,20 +1,22 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 using SaasStarter.Api.Keys;
+using SaasStarter.ApiKeys;
 using SaasStarter.Audit;
 using SaasStarter.Members;
 using SaasStarter.Tenancy;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
 using SaasStarter.Core;
-
 using SaasStarter.Projects;
 using SaasStarter.Tenants;
-using SaasStarter.ApiKeys;
 
 namespace SaasStarter.Tests.ApiKeys;
 
@@ -24,6 +26,8 @@ public abstract class ApiKeyTests(AppFactory factory)
     // Wrong keys are sent here on purpose, from the test server's one address, more than the refused-key bucket lets
     // through (FailedKeyLimitTests covers it): lifted, so a 429 never stands in for the 401 under test.
     private readonly AppFactory factory = factory.WithSetting("Api:RateLimits:FailedKeys:Burst", "1000");
+
+    private readonly FakeTimeProvider usageClock = UsageClock.Of(factory);
 
     [ProviderFact]
     public async Task An_owner_creates_a_key_whose_secret_is_shown_once_and_stored_only_hashed()
@@ -150,23 +154,28 @@ public abstract class ApiKeyTests(AppFactory factory)
         Assert.Equal(ProblemTypes.TenantSuspended, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
     }
 
+    /// <summary>
+    /// The app's flush runs on <see cref="usageClock"/>, which moves only when the test moves it: before its minute has
+    /// passed nothing can be written, however long the requests took; after, the app's own timer writes the time noted.
+    /// </summary>
     [ProviderFact]
     public async Task Last_use_is_recorded_by_the_periodic_flush_not_by_each_request()
     {
         var world = await MemberWorld.FoundAsync(factory);
         var key = await CreateKeyAsync(world, [ProjectPermissions.Read]);
-        var usage = factory.Services.GetRequiredService<ApiKeyUsage>();
-        await usage.FlushAsync(CancellationToken.None); // whatever other tests noted
+        var usedAt = usageClock.GetUtcNow().UtcDateTime;
 
         for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await GetAsync("/api/v1/tenant", Bearer(key))).StatusCode);
-        var beforeFlush = await factory.InTenantAsync(world.Tenant, db => db.ApiKeys.Select(k => k.LastUsedAtUtc).SingleAsync());
-        await usage.FlushAsync(CancellationToken.None);
-        var afterFlush = await factory.InTenantAsync(world.Tenant, db => db.ApiKeys.Select(k => k.LastUsedAtUtc).SingleAsync());
+        Assert.Null(await LastUsedAsync(world));
 
-        Assert.Null(beforeFlush);
-        Assert.NotNull(afterFlush);
-        Assert.InRange(afterFlush.Value, DateTime.UtcNow.AddMinutes(-1), DateTime.UtcNow.AddSeconds(1));
+        usageClock.Advance(ApiKeyUsage.FlushInterval);
+        var recorded = await Eventually.UntilAsync(() => LastUsedAsync(world), at => at is not null, TimeSpan.FromSeconds(120),
+            "the periodic flush to record the key's last use");
+        Assert.Equal(usedAt, recorded);
     }
+
+    private Task<DateTime?> LastUsedAsync(MemberWorld world) =>
+        factory.InTenantAsync(world.Tenant, db => db.ApiKeys.Select(k => k.LastUsedAtUtc).SingleAsync());
 
     [ProviderFact]
     public async Task Keys_are_managed_only_with_apikeys_manage_and_never_with_scopes_beyond_the_creator()
@@ -247,4 +256,28 @@ public abstract class ApiKeyTests(AppFactory factory)
     public sealed class OnSqlite(SqliteAppFactory factory) : ApiKeyTests(factory), IClassFixture<SqliteAppFactory>;
 
     public sealed class OnPostgres(PostgresAppFactory factory) : ApiKeyTests(factory), IClassFixture<PostgresAppFactory>;
+}
+
+/// <summary>
+/// The app's <see cref="ApiKeyUsage"/> on a clock of the test's (the rest of the app keeps the system clock): its
+/// once-a-minute flush comes when the test advances the clock, never on its own.
+/// </summary>
+internal static class UsageClock
+{
+    private static readonly ConditionalWeakTable<AppFactory, FakeTimeProvider> Clocks = [];
+
+    /// <summary>The clock of <paramref name="factory"/>'s usage, set up on first use: call before the app starts.</summary>
+    public static FakeTimeProvider Of(AppFactory factory)
+    {
+        if (Clocks.TryGetValue(factory, out var known)) return known;
+        // Whole seconds: the time noted is stored exactly by both providers.
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        Clocks.Add(factory, clock);
+        factory.WithServices(services =>
+        {
+            services.RemoveAll<ApiKeyUsage>();
+            services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ApiKeyUsage>(sp, (TimeProvider)clock));
+        });
+        return clock;
+    }
 }

@@ -17,6 +17,12 @@ internal sealed class BrowserRun : IAsyncDisposable
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
     ];
 
+    /// <summary>
+    /// How long any wait of a journey may take (an action, a navigation, an expectation): generous, as CI runs this beside
+    /// builds on two cores, where a sign-up's password hashing alone has taken 30 s.
+    /// </summary>
+    public const float Patience = 90_000;
+
     private readonly ITestOutputHelper output;
     private readonly string journey;
     private IPlaywright? playwright;
@@ -35,6 +41,8 @@ internal sealed class BrowserRun : IAsyncDisposable
     {
         Assert.True(File.Exists(TestEnvironment.ChromiumPath),
             $"{TestEnvironment.RequireBrowserVariable}=1 but there is no Chromium at {TestEnvironment.ChromiumPath}.");
+        // Playwright's expectations keep their own default (5 s), apart from the page's.
+        Assertions.SetDefaultExpectTimeout(Patience);
         var run = new BrowserRun(output, journey);
         run.App.UseKestrel(0);
         run.App.StartServer();
@@ -59,7 +67,8 @@ internal sealed class BrowserRun : IAsyncDisposable
               console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`));
             """);
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(30_000); // generous: CI runs this beside builds on two cores
+        page.SetDefaultTimeout(Patience);
+        page.SetDefaultNavigationTimeout(Patience);
         page.Console += (_, message) =>
         {
             if (message.Type == "error") Problems.Add($"console error on {page.Url}: {message.Text}");
@@ -122,9 +131,8 @@ internal sealed class BrowserRun : IAsyncDisposable
         try
         {
             // The address is what counts; waiting for the next page's full load too made a busy CI machine time out.
-            // A generous limit: on a loaded 2-core machine a sign-up's password hashing alone has taken 30 s.
             await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.Equals(path, StringComparison.OrdinalIgnoreCase),
-                new() { WaitUntil = WaitUntilState.Commit, Timeout = 90_000 });
+                new() { WaitUntil = WaitUntilState.Commit });
         }
         catch (TimeoutException)
         {

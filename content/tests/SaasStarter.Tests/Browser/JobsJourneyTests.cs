@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using SaasStarter.Tests.Infrastructure;
+using SaasStarter.Tests.Jobs;
 using SaasStarter.Tests.Operator;
 
 namespace SaasStarter.Tests.Browser;
@@ -27,13 +28,10 @@ public sealed class JobsJourneyTests(ITestOutputHelper output)
 
         await job.GetByRole(AriaRole.Button, new() { Name = "Run now" }).ClickAsync();
         await Assertions.Expect(op.Locator("#jobs-notice")).ToContainTextAsync("is queued to run now");
-        // The run is recorded as it starts and ends; the page shows it on the next load.
+        // The run is recorded as it starts and ends; once it has ended, the page shows it on the next load.
+        await run.App.FinishedRunAsync(r => r.JobName == "job-history-retention" && r.RequestedBy == operatorUser.Email);
+        await op.ReloadAsync();
         var row = op.Locator("#runs-table tr[data-job='job-history-retention'][data-outcome='Succeeded']");
-        for (var i = 0; i < 50 && await row.CountAsync() == 0; i++)
-        {
-            await Task.Delay(200);
-            await op.ReloadAsync();
-        }
         await Assertions.Expect(row.Locator(".run-requested-by")).ToHaveTextAsync(operatorUser.Email!);
         await run.ScreenshotAsync(op, "02-run");
 

@@ -29,11 +29,8 @@ public sealed class SignUpJourneyTests(ITestOutputHelper output)
 
         // Self-check: the watch above does see a CSP violation (an inline script the policy must block).
         await page.EvaluateAsync("() => { const s = document.createElement('script'); s.textContent = 'window.inlineRan = true'; document.head.appendChild(s); }");
-        for (var waited = 0; waited < 5000 && !run.Problems.Any(p => p.Contains("CSP violation", StringComparison.Ordinal)); waited += 100)
-        {
-            await Task.Delay(100);
-        }
-        Assert.True(run.Problems.Any(p => p.Contains("CSP violation", StringComparison.Ordinal)), "The CSP watch saw no violation for a blocked inline script");
+        await Eventually.UntilAsync(() => Task.FromResult(run.Problems.Any(p => p.Contains("CSP violation", StringComparison.Ordinal))),
+            TimeSpan.FromMilliseconds(BrowserRun.Patience), "the CSP watch to see the blocked inline script");
         Assert.False(await page.EvaluateAsync<bool>("() => window.inlineRan === true"), "An inline script ran: the CSP does not block it");
     }
 }

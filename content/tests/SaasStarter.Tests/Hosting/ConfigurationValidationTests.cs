@@ -5,7 +5,7 @@ namespace SaasStarter.Tests.Hosting;
 /// <summary>A wrong setting stops the process at once with one line that names it (the built dll, as a container runs it).</summary>
 public sealed class ConfigurationValidationTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
     [Theory]
     [InlineData("Database__Provider", "Oracle", "Database:Provider")]

@@ -24,7 +24,7 @@ public abstract class DatabaseReadinessTests
         Assert.True(before.StatusCode == HttpStatusCode.ServiceUnavailable, $"Before migrating: {(int)before.StatusCode} {beforeText}");
         Assert.Equal("Unhealthy", JsonDocument.Parse(beforeText).RootElement.GetProperty("status").GetString());
 
-        var migrate = await AppProcess.RunAsync(["migrate"], factory.EnvironmentVariables(), TimeSpan.FromSeconds(60));
+        var migrate = await AppProcess.RunAsync(["migrate"], factory.EnvironmentVariables(), TimeSpan.FromSeconds(120));
         Assert.True(migrate.ExitCode == 0 && !migrate.TimedOut, migrate.ToString());
 
         var after = await client.GetAsync("/health/ready");

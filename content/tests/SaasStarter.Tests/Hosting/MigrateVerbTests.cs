@@ -17,7 +17,7 @@ public sealed class MigrateVerbTests
                 ["Database__Provider"] = "Sqlite",
                 ["ConnectionStrings__Default"] = "",
                 ["Database__DataDirectory"] = dataDirectory,
-            }, TimeSpan.FromSeconds(60));
+            }, TimeSpan.FromSeconds(120));
 
             Assert.False(result.TimedOut, result.ToString());
             Assert.True(result.ExitCode == 0, result.ToString());

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using SaasStarter.Accounts;
 using SaasStarter.Email;
@@ -31,6 +32,16 @@ public abstract class AppFactory : WebApplicationFactory<Program>, IAsyncLifetim
     {
         extraServices.Add(services);
         return this;
+    }
+
+    /// <summary>Adds a test-only EF Core interceptor to the app's context; call before the first request or <see cref="WebApplicationFactory{T}.Services"/>.</summary>
+    public AppFactory WithInterceptor(IInterceptor interceptor) => WithServices(services => AddInterceptor(services, interceptor));
+
+    /// <summary>Adds <paramref name="interceptor"/> to the context of this factory's provider, in <paramref name="services"/> of some app of it.</summary>
+    public void AddInterceptor(IServiceCollection services, IInterceptor interceptor)
+    {
+        if (ProviderName == "Postgres") services.ConfigureDbContext<PostgresAppDbContext>(o => o.AddInterceptors(interceptor));
+        else services.ConfigureDbContext<SqliteAppDbContext>(o => o.AddInterceptors(interceptor));
     }
 
     /// <summary>Adds a setting (e.g. <c>Setup:AdminEmail</c>); call before the first request or <see cref="WebApplicationFactory{T}.Services"/>.</summary>

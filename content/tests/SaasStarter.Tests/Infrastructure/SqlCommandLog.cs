@@ -15,20 +15,31 @@ namespace SaasStarter.Tests.Infrastructure;
 /// </summary>
 public sealed class SqlCommandLog : DbCommandInterceptor
 {
-    public sealed record Command(string Text, IReadOnlyList<string> Values);
+    public sealed record Command(string Text, IReadOnlyList<string> Values, object? Flow);
+
+    // Marks the commands of one piece of work (its async flow), apart from those the app's background work sends meanwhile.
+    private static readonly AsyncLocal<object?> CurrentFlow = new();
 
     private readonly ConcurrentQueue<Command> commands = new();
 
     /// <summary>The app of <paramref name="factory"/> (same settings, same database) with this log attached.</summary>
     public WebApplicationFactory<Program> Attach(AppFactory factory) =>
-        factory.WithWebHostBuilder(web => web.ConfigureTestServices(services =>
-        {
-            if (factory.ProviderName == "Postgres") services.ConfigureDbContext<PostgresAppDbContext>(o => o.AddInterceptors(this));
-            else services.ConfigureDbContext<SqliteAppDbContext>(o => o.AddInterceptors(this));
-        }));
+        factory.WithWebHostBuilder(web => web.ConfigureTestServices(services => factory.AddInterceptor(services, this)));
 
-    /// <summary>Every command so far.</summary>
-    public int Count => commands.Count;
+    /// <summary>How many commands <paramref name="work"/> sent itself; the app's background work (jobs, timers) is not counted.</summary>
+    public async Task<int> CountSentByAsync(Func<Task> work)
+    {
+        var flow = new object();
+        await RunAsAsync(flow, work);
+        return commands.Count(c => c.Flow == flow);
+    }
+
+    private static async Task RunAsAsync(object flow, Func<Task> work)
+    {
+        // Set inside this async method, the mark belongs to this work's flow only.
+        CurrentFlow.Value = flow;
+        await work();
+    }
 
     /// <summary>The commands so far that carry <paramref name="value"/> as a parameter.</summary>
     public int CountWithParameter(string value) => commands.Count(c => c.Values.Contains(value, StringComparer.Ordinal));
@@ -74,5 +85,6 @@ public sealed class SqlCommandLog : DbCommandInterceptor
 
     private void Record(DbCommand command) =>
         commands.Enqueue(new Command(command.CommandText,
-            [.. command.Parameters.Cast<DbParameter>().Select(p => Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture) ?? "")]));
+            [.. command.Parameters.Cast<DbParameter>().Select(p => Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture) ?? "")],
+            CurrentFlow.Value));
 }

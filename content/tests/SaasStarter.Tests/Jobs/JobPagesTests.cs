@@ -168,9 +168,11 @@ public abstract class JobPagesTests
     {
         await factory.SchedulerAsync();
         var world = await factory.TenantWithOwnerAsync("Careful");
-        using var op = await factory.SignedInSessionAsync((await factory.CreateOperatorAsync()).Email!);
+        var operatorUser = await factory.CreateOperatorAsync();
+        using var op = await factory.SignedInSessionAsync(operatorUser.Email!);
         using var owner = await factory.SignedInSessionAsync(world.OwnerEmail);
-        var (runsBefore, eventsBefore) = await CountsAsync(world);
+        string[] people = [operatorUser.Email!, world.OwnerEmail];
+        var (eventsBefore, pausedBefore) = (await EventsAsync(world), await PausedAsync());
         var admin = await op.GetAsync("/admin/jobs");
         var probeForm = $"form.job-run[data-job='{ProbeWork.Definition.Name}']";
 
@@ -195,17 +197,41 @@ public abstract class JobPagesTests
             Assert.Equal("There is no job of that name that you can run.", refused.Document.QuerySelector("#jobs-problem")?.TextContent);
         }
 
-        await Task.Delay(1500); // anything wrongly queued would have run by now
-        Assert.Equal((runsBefore, eventsBefore), await CountsAsync(world));
+        // Each refusal answered after the request was done with: anything it had queued would be in the scheduler now, as
+        // a trigger carrying who asked until its run is recorded, and from then on in the history. Neither is there, nor
+        // a pause, nor an audited action.
+        Assert.Empty(await QueuedByAsync(people));
+        Assert.Equal(0, await factory.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().JobRuns.CountAsync(r => r.RequestedBy != null && people.Contains(r.RequestedBy))));
+        Assert.Equal(pausedBefore, await PausedAsync());
+        Assert.Equal(eventsBefore, await EventsAsync(world));
+        Assert.Equal(0, await factory.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().OperatorActions.CountAsync(a => a.ActorUserId == operatorUser.Id)));
     }
 
-    private Task<(int Runs, int Events)> CountsAsync(MemberWorld world) => factory.WithScopeAsync(async sp =>
+    /// <summary>The scheduler's triggers, in any group, that fire for one of <paramref name="requesters"/>.</summary>
+    private async Task<List<TriggerKey>> QueuedByAsync(string[] requesters)
     {
-        var db = sp.GetRequiredService<AppDbContext>();
-        var runs = await db.JobRuns.CountAsync(r => r.TenantId == null || r.TenantId == world.Tenant.Id);
-        var events = await factory.InTenantAsync(world.Tenant, inTenant => inTenant.AuditEvents.CountAsync());
-        return (runs, events);
-    });
+        var scheduler = await factory.SchedulerAsync();
+        var queued = new List<TriggerKey>();
+        foreach (var key in await scheduler.GetTriggerKeys(GroupMatcher<TriggerKey>.AnyGroup()))
+        {
+            if (await scheduler.GetTrigger(key) is { } trigger && trigger.JobDataMap.GetString(JobData.RequestedBy) is { } by && requesters.Contains(by)) queued.Add(key);
+        }
+        return queued;
+    }
+
+    /// <summary>The triggers that are paused, by name.</summary>
+    private async Task<List<string>> PausedAsync()
+    {
+        var scheduler = await factory.SchedulerAsync();
+        var paused = new List<string>();
+        foreach (var key in await scheduler.GetTriggerKeys(GroupMatcher<TriggerKey>.AnyGroup()))
+        {
+            if (await scheduler.GetTriggerState(key) == TriggerState.Paused) paused.Add(key.ToString());
+        }
+        return [.. paused.Order(StringComparer.Ordinal)];
+    }
+
+    private Task<int> EventsAsync(MemberWorld world) => factory.InTenantAsync(world.Tenant, db => db.AuditEvents.CountAsync());
 
     public sealed class OnSqlite(SqliteAppFactory factory) : JobPagesTests(factory), IClassFixture<SqliteAppFactory>;
 

@@ -43,7 +43,7 @@ internal static class JobTestSupport
     public static async Task<IScheduler> SchedulerAsync(this AppFactory factory)
     {
         var scheduler = await factory.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        await Eventually.UntilAsync(() => Task.FromResult(scheduler.Status == SchedulerStatus.Running), TimeSpan.FromSeconds(30),
+        await Eventually.UntilAsync(() => Task.FromResult(scheduler.Status == SchedulerStatus.Running), JobRunWaiter.Timeout,
             "the scheduler to run", () => scheduler.Status.ToString());
         await scheduler.AddJob(JobBuilder.Create().OfType(ProbeWork.Definition.JobType).WithIdentity(ProbeWork.Definition.Key).StoreDurably().Build(),
             new AddJobOptions { Replace = true });

@@ -13,6 +13,8 @@ namespace SaasStarter.Tests.Members;
 /// <summary>Invitations end to end: sending from the page, the link in the email, and every way of accepting or being refused.</summary>
 public abstract class InvitationTests(AppFactory factory)
 {
+    private readonly RaceGate gate = RaceGate.Of(factory);
+
     [ProviderFact]
     public async Task An_owner_invites_from_the_page_and_the_email_carries_a_single_use_link_whose_token_is_stored_only_hashed()
     {
@@ -239,6 +241,10 @@ public abstract class InvitationTests(AppFactory factory)
         Assert.Empty(await theirs.InvitationsAsync());
     }
 
+    /// <summary>
+    /// Each batch of accepts is held until all four have found the invitation open and are about to claim it (where their
+    /// transaction starts): only the claim itself can stop three of them.
+    /// </summary>
     [ProviderFact]
     public async Task Concurrent_accepts_of_one_invitation_make_one_membership()
     {
@@ -249,10 +255,14 @@ public abstract class InvitationTests(AppFactory factory)
         var fresh = AccountFlows.UniqueEmail("two-tabs");
         var freshLink = await world.InvitedLinkAsync(fresh);
 
-        var accepts = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => AcceptAsync(existingLink, a => async found => await a.AcceptAsync(found, user))));
-        var signUps = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => AcceptAsync(freshLink,
-            a => async found => (await a.AcceptAsNewUserAsync(found, AccountFlows.GoodPassword)).Outcome)));
+        var clicks = gate.Start(4, RacePoint.TransactionStart);
+        var accepts = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
+            clicks.RunAsync(() => AcceptAsync(existingLink, a => async found => await a.AcceptAsync(found, user)))));
+        var tabs = gate.Start(4, RacePoint.TransactionStart);
+        var signUps = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => tabs.RunAsync(() => AcceptAsync(freshLink,
+            a => async found => (await a.AcceptAsNewUserAsync(found, AccountFlows.GoodPassword)).Outcome))));
 
+        Assert.Equal((4, 4), (clicks.Arrived, tabs.Arrived));
         Assert.Single(accepts, succeeded => succeeded);
         Assert.Single(signUps, succeeded => succeeded);
         var members = await factory.InTenantAsync(world.Tenant, db => db.Memberships.CountAsync());

@@ -11,12 +11,12 @@ namespace SaasStarter.Tests.Plans;
 
 /// <summary>
 /// A workspace's API budget is its plan's <c>ApiRequestsPerMinute</c>. Free runs here at <see cref="FreeRate"/> a minute
-/// (so its bursts are cut to that), Pro at its 600 with the configured bursts; the keys refill one a minute, so no test
-/// waits for a refill.
+/// (so its bursts are cut to that), Pro at its 600 with the configured bursts; the keys refill one a minute. Like
+/// <c>RateLimitTests</c>, no test sees a refill: the first comes a whole minute after a bucket's first request.
 /// </summary>
 public abstract class PlanRateLimitTests(AppFactory factory)
 {
-    private const int FreeRate = 2;
+    private const int FreeRate = 1;
     private const int KeyBurst = 5;
     private const int TenantBurst = 8;
     private const int Traffic = 4;

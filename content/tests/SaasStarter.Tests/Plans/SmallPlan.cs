@@ -62,12 +62,14 @@ internal static class PlanWorlds
         Assert.Equal(OutcomeKind.Done, outcome.Kind);
     }
 
+    /// <summary>POSTs <paramref name="body"/> as JSON with <paramref name="key"/>; with <paramref name="race"/>, as one of its racers.</summary>
     public static async Task<HttpResponseMessage> PostJsonAsync(this AppFactory factory, KeyedApi.Key key, string path, object body,
-        string? idempotencyKey = null)
+        string? idempotencyKey = null, Race? race = null)
     {
         using var client = factory.ApiClient(key);
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
         if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        if (race is not null) request.Headers.Add(RaceGate.Header, race.Id);
         var response = await client.SendAsync(request);
         await response.Content.LoadIntoBufferAsync();
         return response;

@@ -26,11 +26,7 @@ internal sealed class ProjectInterloper : SaveChangesInterceptor, IAsyncDisposab
     {
         this.tenant = tenant;
         this.projectId = projectId;
-        App = factory.WithWebHostBuilder(web => web.ConfigureTestServices(services =>
-        {
-            if (factory.ProviderName == "Postgres") services.ConfigureDbContext<PostgresAppDbContext>(o => o.AddInterceptors(this));
-            else services.ConfigureDbContext<SqliteAppDbContext>(o => o.AddInterceptors(this));
-        }));
+        App = factory.WithWebHostBuilder(web => web.ConfigureTestServices(services => factory.AddInterceptor(services, this)));
     }
 
     public WebApplicationFactory<Program> App { get; }

@@ -25,6 +25,8 @@ public abstract class ProjectsApiTests(AppFactory factory)
 {
     private static readonly string[] ReadWrite = [ProjectPermissions.Read, ProjectPermissions.Write];
 
+    private readonly RaceGate gate = RaceGate.Of(factory);
+
     [ProviderFact]
     public async Task The_list_pages_filters_and_sorts_with_links_that_keep_the_filters()
     {
@@ -185,9 +187,12 @@ public abstract class ProjectsApiTests(AppFactory factory)
         var world = await MemberWorld.FoundAsync(factory);
         var key = await CreateKeyAsync(world, ReadWrite);
 
+        // All six have looked for the key's record, found none, and are about to claim it (their transaction's start).
+        var race = gate.Start(6, RacePoint.TransactionStart);
         var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
-            SendAsync(HttpMethod.Post, "/api/v1/projects", key, new { name = "Race" }, Idempotency("same-everywhere"))));
+            SendAsync(HttpMethod.Post, "/api/v1/projects", key, new { name = "Race" }, race.Mark(Idempotency("same-everywhere")))));
 
+        Assert.Equal(6, race.Arrived);
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
         Assert.Single(responses.Select(r => r.Headers.Location).Distinct());
         Assert.Single(responses, r => !r.Headers.Contains(IdempotentRequests.ReplayedHeader));
@@ -272,9 +277,12 @@ public abstract class ProjectsApiTests(AppFactory factory)
         var key = await CreateKeyAsync(world, ReadWrite);
         var id = (await SeedAsync(world, ("Apollo", ProjectStatus.Active, DateTime.UtcNow)))[0];
 
+        // Both have read version 1 (If-Match met) and are about to save.
+        var race = gate.Start(2, RacePoint.Save);
         var responses = await Task.WhenAll(new[] { "Left", "Right" }.Select(name =>
-            SendAsync(HttpMethod.Put, $"/api/v1/projects/{id}", key, new { name, status = "active" }, IfMatch("\"1\""))));
+            SendAsync(HttpMethod.Put, $"/api/v1/projects/{id}", key, new { name, status = "active" }, race.Mark(IfMatch("\"1\"")))));
 
+        Assert.Equal(2, race.Arrived);
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.PreconditionFailed], responses.Select(r => r.StatusCode).Order());
         var winner = await responses.Single(r => r.IsSuccessStatusCode).Content.ReadFromJsonAsync<JsonElement>();
         var saved = await ProjectAsync(world, id);

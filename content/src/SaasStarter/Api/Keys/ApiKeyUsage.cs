@@ -8,19 +8,19 @@ namespace SaasStarter.Api.Keys;
 /// <summary>
 /// When each key was last used, without a database write per request: requests only note the time in memory, and
 /// this writes what was noted once a minute (and when the app stops), one UPDATE per tenant. The admin page is at
-/// most a minute behind.
+/// most a minute behind. Both the minute and the times noted come from <see cref="TimeProvider"/>.
 /// </summary>
-public sealed class ApiKeyUsage(IServiceScopeFactory scopes, ILogger<ApiKeyUsage> logger) : BackgroundService
+public sealed class ApiKeyUsage(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ApiKeyUsage> logger) : BackgroundService
 {
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMinutes(1);
 
     private ConcurrentDictionary<Guid, (CurrentTenant Tenant, DateTime UsedAtUtc)> pending = new();
 
-    public void Touch(CurrentTenant tenant, Guid keyId) => pending[keyId] = (tenant, DateTime.UtcNow);
+    public void Touch(CurrentTenant tenant, Guid keyId) => pending[keyId] = (tenant, clock.GetUtcNow().UtcDateTime);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(FlushInterval);
+        using var timer = new PeriodicTimer(FlushInterval, clock);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken)) await FlushAsync(CancellationToken.None);
@@ -37,8 +37,8 @@ public sealed class ApiKeyUsage(IServiceScopeFactory scopes, ILogger<ApiKeyUsage
         await FlushAsync(cancellationToken);
     }
 
-    /// <summary>Writes what was noted since the last flush; public so tests need not wait a minute.</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken)
+    /// <summary>Writes what was noted since the last flush.</summary>
+    private async Task FlushAsync(CancellationToken cancellationToken)
     {
         var noted = Interlocked.Exchange(ref pending, new());
         foreach (var tenant in noted.GroupBy(n => n.Value.Tenant.Id))
