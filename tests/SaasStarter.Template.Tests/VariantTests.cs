@@ -197,7 +197,7 @@ public sealed partial class VariantTests(TemplateFixture fixture, ITestOutputHel
     private async Task VerifyOpenApiSnapshot(Variant variant, PublishedApp app)
     {
         var json = await app.Client.GetStringAsync("/openapi/v1.json");
-        Snapshot.Verify(fixture.SnapshotDirectory, OpenApiSnapshot.Name, OpenApiSnapshot.Build(variant, json), output);
+        await Snapshot.VerifyAsync(fixture.SnapshotDirectory, OpenApiSnapshot.Name, OpenApiSnapshot.Build(variant, json), output);
     }
 
     /// <summary>
