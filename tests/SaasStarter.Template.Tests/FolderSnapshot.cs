@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace SaasStarter.Template.Tests;
 
 /// <summary>
-/// A generated folder to snapshot. <paramref name="Name"/> labels it among its siblings (a variant id);
+/// A generated folder to snapshot. <paramref name="Name"/> tells it from its siblings (a variant id);
 /// <paramref name="Normalize"/> maps what may rightly differ between siblings (the name forms) before contents are compared.
 /// </summary>
 public sealed record SnapshotTree(string Name, string Root, Func<string, string> Normalize)
@@ -37,16 +37,19 @@ public sealed partial class FolderSnapshot
 
     public string Text { get; }
 
-    /// <summary>Snapshot <paramref name="target"/>, keeping the full text of files that differ among <paramref name="siblings"/> (target included).</summary>
+    /// <summary>
+    /// Snapshot <paramref name="target"/>, keeping the full text of the files that differ among <paramref name="siblings"/>
+    /// (target included; a folder with no siblings is its own only one).
+    /// </summary>
     public static FolderSnapshot Build(string heading, SnapshotTree target, IReadOnlyCollection<SnapshotTree> siblings, Scrubber scrubber)
     {
-        var byTree = siblings.ToDictionary(tree => tree, tree => Entries(tree, scrubber));
+        var byTree = siblings.ToDictionary(tree => tree.Name, tree => Entries(tree, scrubber), StringComparer.Ordinal);
         var hashes = byTree.Values.Select(entries => entries.ToDictionary(e => e.Key, e => e.Hash, StringComparer.Ordinal)).ToList();
         var differing = hashes.SelectMany(h => h.Keys).Distinct(StringComparer.Ordinal)
             .Where(key => hashes.Select(h => h.GetValueOrDefault(key, "missing")).Distinct(StringComparer.Ordinal).Count() > 1)
             .ToHashSet(StringComparer.Ordinal);
 
-        var entries = byTree[target];
+        var entries = byTree[target.Name];
         var full = entries.Where(e => differing.Contains(e.Key)).ToList();
         var text = new StringBuilder(heading.TrimEnd('\n')).Append('\n');
         text.Append("# ").Append(entries.Count).Append(" files, each after the hash of its scrubbed content; the full text follows for the ")
