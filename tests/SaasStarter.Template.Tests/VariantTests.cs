@@ -57,7 +57,7 @@ public sealed partial class VariantTests(TemplateFixture fixture, ITestOutputHel
         foreach (var project in run.Projects) output.WriteLine($"  {project}");
         if (run.Problem() is { } problem)
         {
-            testFailure = $"{variant.Id}: the generated app's tests do not count as run: {problem}.\n" +
+            testFailure = $"{variant.Id}: the generated app's tests failed or did not run: {problem}.\n" +
                           string.Join('\n', run.Projects) + (testFailure is null ? "" : $"\n\n{testFailure}");
         }
 
