@@ -4,12 +4,14 @@ using System.Text.RegularExpressions;
 namespace SaasStarter.Template.Tests;
 
 /// <summary>
-/// A generated folder to snapshot. <paramref name="Name"/> tells it from its siblings (a variant id);
-/// <paramref name="Normalize"/> maps what may rightly differ between siblings (the name forms) before contents are compared.
+/// A generated folder to snapshot. <paramref name="Name"/> tells it from its siblings (a variant id); <paramref name="Files"/>
+/// are the generated files (relative), listed when they were generated, so what a later build adds (bin/, obj/) does not
+/// count; <paramref name="Normalize"/> maps what may rightly differ between siblings (the name forms) before comparing.
 /// </summary>
-public sealed record SnapshotTree(string Name, string Root, Func<string, string> Normalize)
+public sealed record SnapshotTree(string Name, string Root, IReadOnlyList<string> Files, Func<string, string> Normalize)
 {
-    public SnapshotTree(string name, string root) : this(name, root, text => text) { }
+    /// <summary>The folder's files as they are now, compared as they are.</summary>
+    public SnapshotTree(string name, string root) : this(name, root, GeneratedFile.List(root), text => text) { }
 }
 
 /// <summary>
@@ -164,7 +166,7 @@ public sealed partial class FolderSnapshot
     /// </summary>
     private static List<Entry> Entries(SnapshotTree tree, Scrubber scrubber)
     {
-        var files = GeneratedFile.List(tree.Root);
+        var files = tree.Files;
         string KeyOf(string file) => tree.Normalize(scrubber.ScrubPath(file));
         var keyCounts = files.CountBy(KeyOf, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
         // In the order of the raw paths, so migrations stay listed in the order they apply.

@@ -17,8 +17,8 @@ public sealed record GeneratedVariant(Variant Variant, string Directory, TimeSpa
 
     public string FullPath(string relative) => Path.Combine(Directory, relative);
 
-    /// <summary>The folder as snapshots compare it: the name forms mapped onto the reference name.</summary>
-    public SnapshotTree SnapshotTree => new(Variant.Id, Directory, text => GeneratedFile.NormalizeName(Variant, text));
+    /// <summary>The generated files as snapshots compare them: the name forms mapped onto the reference name.</summary>
+    public SnapshotTree SnapshotTree => new(Variant.Id, Directory, Files, text => GeneratedFile.NormalizeName(Variant, text));
 }
 
 /// <summary>
