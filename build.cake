@@ -81,7 +81,7 @@ Task("Run")
 });
 
 Task("AcceptSnapshots")
-    .Description("Accepts the snapshots the last template test run received (*.received.txt → *.snap.txt).")
+    .Description("Accepts the snapshots the last template test run received (*.received.txt → *.snap.txt); review `git diff tests/` before committing. Never run in CI.")
     .Does(() =>
 {
     var received = GetFiles($"{snapshots}/*.received.txt");

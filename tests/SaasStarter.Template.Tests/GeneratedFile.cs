@@ -1,8 +1,17 @@
+using System.Security.Cryptography;
+
 namespace SaasStarter.Template.Tests;
 
 /// <summary>Reading generated files the same way everywhere.</summary>
 public static class GeneratedFile
 {
+    /// <summary>Every file under <paramref name="root"/>, relative, with forward slashes, sorted ordinally (stable across machines).</summary>
+    public static IReadOnlyList<string> List(string root) =>
+        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
+            .OrderBy(f => f, StringComparer.Ordinal)
+            .ToList();
+
     /// <summary>A NUL byte in the first 8 KB: the heuristic git uses.</summary>
     public static bool IsBinary(string path)
     {
@@ -15,8 +24,11 @@ public static class GeneratedFile
     /// <summary>Text with LF line ends, or a one-line stand-in for binary files.</summary>
     public static string ReadText(string path) =>
         IsBinary(path)
-            ? $"(binary, {new FileInfo(path).Length} bytes, sha256 {Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)))})"
+            ? $"(binary, {new FileInfo(path).Length} bytes, sha256 {Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)))})"
             : File.ReadAllText(path).Replace("\r\n", "\n");
+
+    /// <summary>The first 12 hex digits of the SHA-256: any change shows, and a listing of them stays readable in a diff.</summary>
+    public static string ShortHash(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content))[..12];
 
     /// <summary>
     /// The forms the template engine derives from <c>-n</c> (as typed, namespace-safe, identifier-safe, and

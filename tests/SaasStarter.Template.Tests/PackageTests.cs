@@ -29,9 +29,9 @@ public sealed class PackageTests(TemplateFixture fixture, ITestOutputHelper outp
     [Fact]
     public async Task Package_has_no_file_that_git_ignores()
     {
-        if (!await IsGitCheckout()) return;
+        await Git.RequireCheckoutAsync(fixture.RepoRoot, output);
         var paths = PackageEntries().Select(ToRepoPath).OfType<string>().ToList();
-        var result = await Dotnet.RunProgramAsync("git", ["-C", fixture.RepoRoot, "check-ignore", .. paths], fixture.RepoRoot, Dotnet.ShortTimeout, output);
+        var result = await Git.RunAsync(fixture.RepoRoot, ["check-ignore", .. paths], output);
 
         // Exit 1 means "none of these is ignored"; 0 lists the ignored ones.
         Assert.True(result.ExitCode == 1, $"{result.Describe()}: git-ignored files in the package:\n{result.Output}");
@@ -40,13 +40,11 @@ public sealed class PackageTests(TemplateFixture fixture, ITestOutputHelper outp
     [Fact]
     public async Task Package_contains_every_file_git_tracks_in_the_template_folders()
     {
-        if (!await IsGitCheckout()) return;
-        var result = await Dotnet.RunProgramAsync("git",
-            ["-C", fixture.RepoRoot, "ls-files", "--", .. Folders.Select(f => f.Repo)], fixture.RepoRoot, Dotnet.ShortTimeout, output);
-        Assert.True(result.Succeeded, result.Tail());
+        await Git.RequireCheckoutAsync(fixture.RepoRoot, output);
+        var tracked = await Git.RunCheckedAsync(fixture.RepoRoot, ["ls-files", "--", .. Folders.Select(f => f.Repo)], output);
 
         var packaged = PackageEntries().Select(ToRepoPath).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        var missing = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        var missing = tracked.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Where(path => File.Exists(Path.Combine(fixture.RepoRoot, path))) // deleted in the work tree, not yet committed
             .Where(path => !packaged.Contains(path))
             .ToList();
@@ -82,20 +80,4 @@ public sealed class PackageTests(TemplateFixture fixture, ITestOutputHelper outp
         Folders.Where(f => entry.StartsWith(f.Package, StringComparison.Ordinal))
             .Select(f => f.Repo + entry[f.Package.Length..])
             .FirstOrDefault();
-
-    private async Task<bool> IsGitCheckout()
-    {
-        try
-        {
-            var result = await Dotnet.RunProgramAsync("git", ["-C", fixture.RepoRoot, "rev-parse", "--is-inside-work-tree"],
-                fixture.RepoRoot, Dotnet.ShortTimeout, output);
-            if (result.Succeeded) return true;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            // git is not installed.
-        }
-        output.WriteLine("Not a git checkout (or no git): nothing to compare the package with.");
-        return false;
-    }
 }

@@ -1,67 +1,22 @@
-using System.Text;
 using DiffPlex.DiffBuilder;
 using DiffPlex.DiffBuilder.Model;
 
 namespace SaasStarter.Template.Tests;
 
 /// <summary>
-/// A variant's snapshot: its sorted file list, then the full text of every file whose content differs
-/// between the variants (after mapping the name variant onto "Acme"), scrubbed. Identical files are
-/// listed only, so a snapshot shows what an option changes and stays short enough to review.
+/// Compares a received text with the accepted <c>Snapshots/&lt;name&gt;.snap.txt</c>. A mismatch writes
+/// <c>&lt;name&gt;.received.txt</c> beside it and fails with a unified diff (plus whatever the caller explains);
+/// accepting is a developer's explicit step, never something CI does.
 /// </summary>
 public static class Snapshot
 {
     public const string AcceptVariable = "SAASSTARTER_ACCEPT_SNAPSHOTS";
-    private const int MaxDiffLines = 200;
+    public const string AcceptCommand = "dotnet cake --target=AcceptSnapshots";
+    public const int MaxDiffLines = 200;
 
-    public static string Build(Variant target, IReadOnlyDictionary<Variant, GeneratedVariant> all, Scrubber scrubber)
-    {
-        // Key = scrubbed, name-normalized path; value = that variant's raw relative path.
-        var byKey = all.ToDictionary(
-            pair => pair.Key,
-            pair => KeyedFiles(pair.Key, pair.Value, scrubber));
-        var keys = byKey.Values.SelectMany(files => files.Keys).ToHashSet(StringComparer.Ordinal);
-
-        var differing = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var key in keys)
-        {
-            var contents = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (variant, files) in byKey)
-            {
-                contents.Add(files.TryGetValue(key, out var path)
-                    ? GeneratedFile.NormalizeName(variant, scrubber.Scrub(GeneratedFile.ReadText(all[variant].FullPath(path))))
-                    : "\0missing");
-            }
-            if (contents.Count > 1) differing.Add(key);
-        }
-
-        var generated = all[target];
-        var text = new StringBuilder();
-        text.Append("# dotnet new ").Append(TemplateFixture.ShortName).Append(' ')
-            .AppendJoin(' ', target.NewArguments).Append('\n');
-        text.Append("# ").Append(generated.Files.Count).Append(" files; the full text follows for the ")
-            .Append(byKey[target].Keys.Count(differing.Contains)).Append(" that differ between variants (")
-            .AppendJoin(", ", all.Keys.Select(v => v.Id)).Append(")\n\n");
-        foreach (var file in generated.Files)
-        {
-            text.Append(scrubber.ScrubPath(file)).Append('\n');
-        }
-
-        var targetKeys = byKey[target].ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
-        foreach (var file in generated.Files.Where(f => differing.Contains(targetKeys[f])))
-        {
-            var content = scrubber.Scrub(GeneratedFile.ReadText(generated.FullPath(file)));
-            text.Append("\n===== ").Append(scrubber.ScrubPath(file)).Append(" =====\n").Append(content);
-            if (!content.EndsWith('\n')) text.Append('\n');
-        }
-        return text.ToString();
-    }
-
-    /// <summary>
-    /// Passes when the snapshot matches. Otherwise writes <c>variant.received.txt</c> beside it and fails
-    /// with a unified diff; with SAASSTARTER_ACCEPT_SNAPSHOTS=1 it overwrites the snapshot instead.
-    /// </summary>
-    public static void Verify(string snapshotDirectory, string name, string received, ITestOutputHelper? log = null)
+    /// <param name="explain">Given the accepted text, says more about the change than the snapshot's own diff can.</param>
+    public static async Task VerifyAsync(
+        string snapshotDirectory, string name, string received, ITestOutputHelper? log = null, Func<string, Task<string>>? explain = null)
     {
         var snapshotPath = Path.Combine(snapshotDirectory, $"{name}.snap.txt");
         var receivedPath = Path.Combine(snapshotDirectory, $"{name}.received.txt");
@@ -74,25 +29,42 @@ public static class Snapshot
         }
 
         Directory.CreateDirectory(snapshotDirectory);
-        if (Environment.GetEnvironmentVariable(AcceptVariable) == "1")
+        if (AcceptRequested())
         {
             File.WriteAllText(snapshotPath, received);
             File.Delete(receivedPath);
-            log?.WriteLine($"Accepted snapshot {snapshotPath} ({AcceptVariable}=1).");
+            log?.WriteLine($"Accepted snapshot {snapshotPath} ({AcceptVariable}=1): review `git diff` before committing.");
             return;
         }
 
         File.WriteAllText(receivedPath, received);
-        var why = expected is null ? "does not exist yet" : "differs from what the template generates now";
+        var why = expected is null ? "does not exist yet" : "differs from what is generated now";
+        var details = expected is not null && explain is not null ? await explain(expected) : "";
         throw new Xunit.Sdk.XunitException(
             $"Snapshot {snapshotPath} {why}.\n" +
             $"Received: {receivedPath}\n" +
-            $"If the change is intended, accept it: tests/accept-snapshots.sh, or run again with {AcceptVariable}=1.\n\n" +
-            UnifiedDiff(expected ?? "", received, $"{name}.snap.txt", $"{name}.received.txt"));
+            $"If the change is intended, accept it with `{AcceptCommand}` (or run the tests again on your machine with " +
+            $"{AcceptVariable}=1) and commit the .snap.txt files.\n\n" +
+            UnifiedDiff(expected ?? "", received, $"{name}.snap.txt", $"{name}.received.txt") + details);
     }
 
-    /// <summary>A unified diff (3 lines of context), cut after <see cref="MaxDiffLines"/> lines.</summary>
-    public static string UnifiedDiff(string expected, string actual, string expectedName, string actualName)
+    /// <summary>
+    /// True when a developer asked to accept. CI must never accept silently: .ci/run refuses to start with the variable
+    /// set, and this refuses too when a CI service (they set <c>CI</c>) runs the tests some other way.
+    /// </summary>
+    private static bool AcceptRequested()
+    {
+        if (Environment.GetEnvironmentVariable(AcceptVariable) != "1") return false;
+        if (Environment.GetEnvironmentVariable("CI") is { Length: > 0 } ci && ci != "0" && !ci.Equals("false", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new Xunit.Sdk.XunitException(
+                $"{AcceptVariable}=1 is refused in CI (CI={ci}): accept on your machine with `{AcceptCommand}` and commit the snapshots.");
+        }
+        return true;
+    }
+
+    /// <summary>A unified diff (3 lines of context), cut after <paramref name="maxLines"/> lines.</summary>
+    public static string UnifiedDiff(string expected, string actual, string expectedName, string actualName, int maxLines = MaxDiffLines)
     {
         var lines = InlineDiffBuilder.Diff(expected, actual, ignoreWhiteSpace: false, ignoreCase: false).Lines;
         var changed = lines.Select((line, i) => (line, i)).Where(p => p.line.Type != ChangeType.Unchanged).Select(p => p.i).ToList();
@@ -121,22 +93,12 @@ public static class Snapshot
             }));
         }
 
-        if (output.Count <= MaxDiffLines) return string.Join('\n', output);
-        return string.Join('\n', output.Take(MaxDiffLines)) + $"\n... ({output.Count - MaxDiffLines} more diff lines: compare the files)";
+        return Cut(output, maxLines, "diff lines: compare the files");
     }
 
-    /// <summary>
-    /// Files by their comparison key (scrubbed, name-normalized path). Two files that collapse onto one key
-    /// (say My.Shop-2.cs and My.Shop_2.cs) keep their raw paths as keys, so both show as differing.
-    /// </summary>
-    private static Dictionary<string, string> KeyedFiles(Variant variant, GeneratedVariant generated, Scrubber scrubber)
-    {
-        var keyed = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var group in generated.Files.GroupBy(f => GeneratedFile.NormalizeName(variant, scrubber.ScrubPath(f)), StringComparer.Ordinal))
-        {
-            if (group.Count() == 1) keyed[group.Key] = group.Single();
-            else foreach (var file in group) keyed["\0" + file] = file;
-        }
-        return keyed;
-    }
+    /// <summary>The first <paramref name="maxLines"/> lines, and how many more there were.</summary>
+    public static string Cut(IReadOnlyList<string> lines, int maxLines, string what) =>
+        lines.Count <= maxLines
+            ? string.Join('\n', lines)
+            : string.Join('\n', lines.Take(maxLines)) + $"\n... ({lines.Count - maxLines} more {what})";
 }

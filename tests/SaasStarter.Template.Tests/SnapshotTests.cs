@@ -8,10 +8,14 @@ public sealed class SnapshotTests(TemplateFixture fixture, ITestOutputHelper out
 
     [Theory]
     [MemberData(nameof(Variants))]
-    public void Generated_files_match_the_snapshot(string variant)
+    public async Task Generated_files_match_the_snapshot(string id)
     {
+        var variant = Variant.ById(id);
         var all = fixture.AllGenerated;
-        var received = Snapshot.Build(Variant.ById(variant), all, Scrubber.ForTemplate(fixture.RepoRoot));
-        Snapshot.Verify(fixture.SnapshotDirectory, variant, received, output);
+        var snapshot = FolderSnapshot.Build(
+            $"# dotnet new {TemplateFixture.ShortName} {string.Join(' ', variant.NewArguments)}",
+            all[variant].SnapshotTree, all.Values.Select(g => g.SnapshotTree).ToList(), Scrubber.ForTemplate(fixture.RepoRoot));
+        await snapshot.VerifyAsync(fixture.SnapshotDirectory, id, output,
+            async () => (await fixture.GeneratedWhenAcceptedAsync(variant, id, output)).SnapshotTree);
     }
 }

@@ -13,13 +13,12 @@ public sealed class TemplateCollection : ICollectionFixture<TemplateFixture>
 public sealed record GeneratedVariant(Variant Variant, string Directory, TimeSpan GenerateDuration)
 {
     /// <summary>Every generated file, relative, with forward slashes, sorted ordinally (stable across machines).</summary>
-    public IReadOnlyList<string> Files { get; } = System.IO.Directory
-        .EnumerateFiles(Directory, "*", SearchOption.AllDirectories)
-        .Select(f => Path.GetRelativePath(Directory, f).Replace('\\', '/'))
-        .OrderBy(f => f, StringComparer.Ordinal)
-        .ToList();
+    public IReadOnlyList<string> Files { get; } = GeneratedFile.List(Directory);
 
     public string FullPath(string relative) => Path.Combine(Directory, relative);
+
+    /// <summary>The generated files as snapshots compare them: the name forms mapped onto the reference name.</summary>
+    public SnapshotTree SnapshotTree => new(Variant.Id, Directory, Files, text => GeneratedFile.NormalizeName(Variant, text));
 }
 
 /// <summary>
@@ -33,6 +32,7 @@ public sealed class TemplateFixture : IAsyncLifetime
 
     private readonly StringBuilder _setupLog = new();
     private readonly Dictionary<string, GeneratedVariant> _generated = new();
+    private readonly Dictionary<string, Task<Dictionary<string, GeneratedVariant>>> _generatedAtCommit = new();
     private Exception? _setupError;
     private string? _packagePath;
 
@@ -94,26 +94,69 @@ public sealed class TemplateFixture : IAsyncLifetime
     {
         try
         {
-            var packageDirectory = Path.Combine(WorkRoot, "package");
-            await Step(RepoRoot, Dotnet.ShortTimeout, "pack", Path.Combine(RepoRoot, "SaasStarter.nuspec"), "-o", packageDirectory);
-            _packagePath = Directory.GetFiles(packageDirectory, "*.nupkg").Single();
-
-            await Step(WorkRoot, Dotnet.ShortTimeout, "new", "install", _packagePath, "--debug:custom-hive", Hive);
-
-            foreach (var variant in Variant.All)
-            {
-                var output = Path.Combine(WorkRoot, "generated", variant.Id);
-                var stopwatch = Stopwatch.StartNew();
-                await Step(WorkRoot, Dotnet.ShortTimeout,
-                    ["new", ShortName, .. variant.NewArguments, "-o", output, "--debug:custom-hive", Hive]);
-                _generated[variant.Id] = new GeneratedVariant(variant, output, stopwatch.Elapsed);
-            }
+            foreach (var (id, generated) in await PackInstallAndGenerate(RepoRoot, WorkRoot)) _generated[id] = generated;
+            _packagePath = Directory.GetFiles(Path.Combine(WorkRoot, "package"), "*.nupkg").Single();
         }
         catch (Exception e)
         {
             // Recorded, not thrown: tests that do not need the package (folder install, CLI errors) still run.
             _setupError = e;
         }
+    }
+
+    /// <summary>
+    /// The variant as the template generated it at the commit that last changed <paramref name="snapshotName"/>'s
+    /// snapshot: there a changed file's accepted text can be found, so a mismatch shows a diff instead of the whole file.
+    /// Every variant of a commit is generated once per run.
+    /// </summary>
+    public async Task<GeneratedVariant> GeneratedWhenAcceptedAsync(Variant variant, string snapshotName, ITestOutputHelper? log)
+    {
+        var snapshot = Path.Combine(SnapshotDirectory, $"{snapshotName}.snap.txt");
+        var commit = (await Git.RunCheckedAsync(RepoRoot, ["log", "-1", "--format=%H", "--", snapshot], log)).Trim();
+        if (commit.Length == 0) throw new InvalidOperationException($"git has no commit of {snapshot}");
+
+        Task<Dictionary<string, GeneratedVariant>> generation;
+        lock (_generatedAtCommit)
+        {
+            if (!_generatedAtCommit.TryGetValue(commit, out generation!))
+            {
+                _generatedAtCommit[commit] = generation = GenerateAtCommit(commit, log);
+            }
+        }
+        return (await generation)[variant.Id];
+    }
+
+    private async Task<Dictionary<string, GeneratedVariant>> GenerateAtCommit(string commit, ITestOutputHelper? log)
+    {
+        var work = NewTempDirectory($"at-{commit[..10]}");
+        var archive = Path.Combine(work, "repo.tar");
+        await Git.RunCheckedAsync(RepoRoot, ["archive", "--format=tar", "-o", archive, commit], log);
+        var repo = Path.Combine(work, "repo");
+        Directory.CreateDirectory(repo);
+        await System.Formats.Tar.TarFile.ExtractToDirectoryAsync(archive, repo, overwriteFiles: false);
+        return await PackInstallAndGenerate(repo, work);
+    }
+
+    /// <summary>Packs <paramref name="repoRoot"/>, installs the package into a hive under <paramref name="workRoot"/> and generates every variant there.</summary>
+    private async Task<Dictionary<string, GeneratedVariant>> PackInstallAndGenerate(string repoRoot, string workRoot)
+    {
+        var packageDirectory = Path.Combine(workRoot, "package");
+        await Step(repoRoot, Dotnet.ShortTimeout, "pack", Path.Combine(repoRoot, "SaasStarter.nuspec"), "-o", packageDirectory);
+        var package = Directory.GetFiles(packageDirectory, "*.nupkg").Single();
+
+        var hive = Path.Combine(workRoot, "hive");
+        await Step(workRoot, Dotnet.ShortTimeout, "new", "install", package, "--debug:custom-hive", hive);
+
+        var generated = new Dictionary<string, GeneratedVariant>();
+        foreach (var variant in Variant.All)
+        {
+            var output = Path.Combine(workRoot, "generated", variant.Id);
+            var stopwatch = Stopwatch.StartNew();
+            await Step(workRoot, Dotnet.ShortTimeout,
+                ["new", ShortName, .. variant.NewArguments, "-o", output, "--debug:custom-hive", hive]);
+            generated[variant.Id] = new GeneratedVariant(variant, output, stopwatch.Elapsed);
+        }
+        return generated;
     }
 
     public Task DisposeAsync()
@@ -145,7 +188,7 @@ public sealed class TemplateFixture : IAsyncLifetime
         _setupLog.AppendLine(result.Describe());
         if (!result.Succeeded)
         {
-            throw new InvalidOperationException($"Template setup failed: {result.Describe()}\n{result.Tail()}");
+            throw new InvalidOperationException($"{result.Describe()}\n{result.Tail()}");
         }
     }
 
@@ -153,7 +196,7 @@ public sealed class TemplateFixture : IAsyncLifetime
     {
         if (_setupError is not null)
         {
-            throw new Xunit.Sdk.XunitException(_setupError.Message);
+            throw new Xunit.Sdk.XunitException("Template setup failed: " + _setupError.Message);
         }
     }
 

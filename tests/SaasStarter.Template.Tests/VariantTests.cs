@@ -45,16 +45,20 @@ public sealed partial class VariantTests(TemplateFixture fixture, ITestOutputHel
 
         var build = await Step(variant, "build", directory, Dotnet.BuildTimeout, "build", solution, "-warnaserror");
 
-        // The generated tests read SAASSTARTER_TEST_POSTGRES and SAASSTARTER_REQUIRE_BROWSER from the
-        // environment they inherit; zero tests is fine for now, a failing test is not. A failing test still
+        // The generated tests read SAASSTARTER_TEST_POSTGRES and SAASSTARTER_REQUIRE_BROWSER from the environment they
+        // inherit (in CI nothing may skip: .ci/run sums these TRX files too). Tests must run and pass; a failure still
         // lets publish and start run, so one run reports everything (and the timings).
         string? testFailure = null;
+        var testResults = Path.Combine(fixture.ResultsDirectory, $"{variant.Id}-tests");
+        if (Directory.Exists(testResults)) Directory.Delete(testResults, recursive: true);
         var test = await Step(variant, "test", directory, Dotnet.TestTimeout, failure => testFailure = failure,
-            "test", solution, "--logger", $"trx;LogFileName={variant.Id}.trx", "--results-directory", fixture.ResultsDirectory);
-        foreach (var line in test.Output.Split('\n').Where(l => l.Contains("Passed!") || l.Contains("Failed!")
-                     || l.Contains("Total tests") || l.Contains("No test is available")))
+            "test", solution, "--logger", $"trx;LogFilePrefix={variant.Id}", "--results-directory", testResults);
+        var run = GeneratedTestRun.Read(testResults);
+        foreach (var project in run.Projects) output.WriteLine($"  {project}");
+        if (run.Problem() is { } problem)
         {
-            output.WriteLine("  " + line.Trim());
+            testFailure = $"{variant.Id}: the generated app's tests failed or did not run: {problem}.\n" +
+                          string.Join('\n', run.Projects) + (testFailure is null ? "" : $"\n\n{testFailure}");
         }
 
         try
@@ -197,7 +201,7 @@ public sealed partial class VariantTests(TemplateFixture fixture, ITestOutputHel
     private async Task VerifyOpenApiSnapshot(Variant variant, PublishedApp app)
     {
         var json = await app.Client.GetStringAsync("/openapi/v1.json");
-        Snapshot.Verify(fixture.SnapshotDirectory, OpenApiSnapshot.Name, OpenApiSnapshot.Build(variant, json), output);
+        await Snapshot.VerifyAsync(fixture.SnapshotDirectory, OpenApiSnapshot.Name, OpenApiSnapshot.Build(variant, json), output);
     }
 
     /// <summary>
