@@ -60,7 +60,7 @@ public sealed class BareEndpoint : IHostingStartup, IStartupFilter
         services.GetRequiredService<TenantContext>().Enter(tenant, TenantRole.Owner);
         var db = services.GetRequiredService<AppDbContext>();
         var found = await ProjectListing.Sort(db.Projects.AsNoTracking(), ProjectListing.DefaultSort)!
-            .ToPagedListAsync(http.Request, page: null, pageSize: null, http.RequestAborted);
+            .ToPagedListAsync(http.Request, new PageRequest(), http.RequestAborted);
         var body = new PagedList<ProjectDto>([.. found.Items.Select(ProjectDto.From)], found.Page, found.PageSize, found.Total, found.Links);
         await http.Response.WriteAsJsonAsync(body, services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions, http.RequestAborted);
     }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using SaasStarter.Features;
 
 namespace SaasStarter.Api;
@@ -17,9 +18,23 @@ internal static class ApiErrors
         [StatusCodes.Status415UnsupportedMediaType] = "https://tools.ietf.org/html/rfc9110#section-15.5.16",
     };
 
+    private static void CamelCaseKeys(IDictionary<string, string[]> errors)
+    {
+        // Header names (If-Match, Idempotency-Key) keep their own spelling.
+        foreach (var key in errors.Keys.Where(k => !k.Contains('-', StringComparison.Ordinal)).ToList())
+        {
+            var camel = string.Join('.', key.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
+            if (camel == key) continue;
+            errors[camel] = errors.TryGetValue(camel, out var existing) ? [.. existing, .. errors[key]] : errors[key];
+            errors.Remove(key);
+        }
+    }
+
     public static void Customize(ProblemDetailsContext context)
     {
         context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+        // Validation names the fields as the request's JSON and query do (pageSize, not PageSize).
+        if (context.ProblemDetails is HttpValidationProblemDetails validation) CamelCaseKeys(validation.Errors);
         // No endpoint matched, or the one that did is behind a feature that is off (an endpoint's own 404 keeps its own detail).
         if (context.ProblemDetails.Status == StatusCodes.Status404NotFound
             && (context.HttpContext.GetEndpoint() is null || FeatureGateFilter.WasHidden(context.HttpContext)))

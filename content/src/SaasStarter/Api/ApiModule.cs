@@ -28,6 +28,9 @@ public static class ApiModule
     {
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ApiErrors.Customize);
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        // One validation style: the attributes on a request's types (bodies and [AsParameters] queries), checked by ASP.NET
+        // Core before the handler runs; a broken rule answers 400 with a validation problem naming the field.
+        builder.Services.AddValidation();
         builder.Services.AddApiDocument();
         builder.Services.AddSingleton<ApiGroup>();
         builder.AddApiLimits();

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,27 +10,31 @@ public sealed record PageLinks(string Self, string? Next, string? Prev);
 /// <summary>Every list the API returns has this envelope: the items, where the page is in the whole, and links to move.</summary>
 public sealed record PagedList<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total, PageLinks Links);
 
-/// <summary>Paging rules of the API, one place: pages from 1, pageSize 1–100 (25 by default).</summary>
-public static class ApiPaging
+/// <summary>
+/// The paging of a list request, bound once for every list endpoint with <c>[AsParameters]</c> (<c>?page=2&amp;pageSize=50</c>)
+/// (or as the base of a list's own query record) and checked by the API's validation like any input: pages from 1,
+/// pageSize 1–100 (25 by default).
+/// </summary>
+public record PageRequest
 {
     public const int DefaultPageSize = 25;
     public const int MaxPageSize = 100;
 
-    /// <summary>Null when the request's paging is acceptable, else the validation errors to answer 400 with.</summary>
-    public static Dictionary<string, string[]>? Problems(int? page, int? pageSize)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (page is < 1) errors["page"] = ["page starts at 1."];
-        if (pageSize is < 1 or > MaxPageSize) errors["pageSize"] = [$"pageSize must be from 1 to {MaxPageSize}."];
-        return errors.Count == 0 ? null : errors;
-    }
+    [Range(1, int.MaxValue, ErrorMessage = "page starts at 1.")]
+    public int? Page { get; init; }
 
+    [Range(1, MaxPageSize, ErrorMessage = "pageSize must be from 1 to {2}.")]
+    public int? PageSize { get; init; }
+}
+
+public static class ApiPaging
+{
     /// <summary>Counts, reads the page asked for (an ordered query), and links it with the request's own query string.</summary>
-    public static async Task<PagedList<T>> ToPagedListAsync<T>(this IQueryable<T> ordered, HttpRequest request, int? page, int? pageSize,
+    public static async Task<PagedList<T>> ToPagedListAsync<T>(this IQueryable<T> ordered, HttpRequest request, PageRequest paging,
         CancellationToken cancellationToken = default)
     {
-        var number = page ?? 1;
-        var size = pageSize ?? DefaultPageSize;
+        var number = paging.Page ?? 1;
+        var size = paging.PageSize ?? PageRequest.DefaultPageSize;
         var total = await ordered.CountAsync(cancellationToken);
         var items = await ordered.Skip((number - 1) * size).Take(size).ToListAsync(cancellationToken);
         var last = Math.Max(1, (total + size - 1) / size);

@@ -177,7 +177,7 @@ internal sealed class ApiDocumentDescription : IOpenApiDocumentTransformer
         problems (400) list the offending fields in `errors`. An object of another workspace answers 404, as a missing one does.
 
         ## Lists
-        Lists take `page` (from 1) and `pageSize` (1–{{ApiPaging.MaxPageSize}}, {{ApiPaging.DefaultPageSize}} by default) and answer
+        Lists take `page` (from 1) and `pageSize` (1–{{PageRequest.MaxPageSize}}, {{PageRequest.DefaultPageSize}} by default) and answer
         `{ "items", "page", "pageSize", "total", "links": { "self", "next", "prev" } }`.
 
         ## Limits

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -31,27 +32,45 @@ internal static class AuditEventsApi
             .WithName("ListAuditEvents")
             .WithSummary("The workspace's audit events, newest first, paged; filter by action, actor (part of the email) and since (ISO 8601).");
 
-    private static async Task<Results<Ok<PagedList<AuditEventDto>>, ValidationProblem>> ListAsync(
-        AppDbContext db, AuditActionCatalog actions, HttpRequest request, int? page, int? pageSize, string? action, string? actor, string? since,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The filters: <c>action</c> one the modules declared, <c>actor</c> part of an email or key label, <c>since</c> an
+    /// ISO 8601 moment (events from then on). Each rule is an attribute, so one answer names every broken one.
+    /// </summary>
+    public sealed record AuditEventQuery : PageRequest
     {
-        var errors = ApiPaging.Problems(page, pageSize) ?? [];
-        if (!string.IsNullOrWhiteSpace(action) && actions.Find(action) is null)
-        {
-            errors["action"] = [$"action must be one of {string.Join(", ", actions.All.Select(a => a.Name))}."];
-        }
-        if (actor?.Length > MaxActorLength) errors["actor"] = [$"actor is at most {MaxActorLength} characters."];
-        DateTime? sinceUtc = null;
-        if (!string.IsNullOrWhiteSpace(since))
-        {
-            if (DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var moment)) sinceUtc = moment.UtcDateTime;
-            else errors["since"] = ["since must be an ISO 8601 date and time, e.g. 2026-01-31T09:00:00Z."];
-        }
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        [DeclaredAuditAction]
+        public string? Action { get; init; }
 
+        [MaxLength(MaxActorLength, ErrorMessage = "actor is at most {1} characters.")]
+        public string? Actor { get; init; }
+
+        [IsoMoment(ErrorMessage = "since must be an ISO 8601 date and time, e.g. 2026-01-31T09:00:00Z.")]
+        public string? Since { get; init; }
+
+        public DateTime? SinceUtc => IsoMomentAttribute.Parse(Since);
+    }
+
+    /// <summary>An action some module declared (the catalog is only known at run time, so it is asked for here).</summary>
+    [AttributeUsage(AttributeTargets.Property)]
+    private sealed class DeclaredAuditActionAttribute : ValidationAttribute
+    {
+        protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
+        {
+            if (value is not string action || string.IsNullOrWhiteSpace(action)) return ValidationResult.Success;
+            var actions = (AuditActionCatalog?)validationContext.GetService(typeof(AuditActionCatalog))
+                ?? throw new InvalidOperationException("Validation has no services: the declared audit actions cannot be read.");
+            return actions.Find(action) is not null
+                ? ValidationResult.Success
+                : new ValidationResult($"action must be one of {string.Join(", ", actions.All.Select(a => a.Name))}.", [validationContext.MemberName!]);
+        }
+    }
+
+    private static async Task<Ok<PagedList<AuditEventDto>>> ListAsync(
+        [AsParameters] AuditEventQuery query, AppDbContext db, HttpRequest request, CancellationToken cancellationToken)
+    {
         // The tenant's query filter already limits this to the key's workspace.
-        var found = await db.AuditEvents.AsNoTracking().Matching(action, actor, sinceUtc).NewestFirst()
-            .ToPagedListAsync(request, page, pageSize, cancellationToken);
+        var found = await db.AuditEvents.AsNoTracking().Matching(query.Action, query.Actor, query.SinceUtc).NewestFirst()
+            .ToPagedListAsync(request, query, cancellationToken);
         return TypedResults.Ok(new PagedList<AuditEventDto>([.. found.Items.Select(ToDto)], found.Page, found.PageSize, found.Total, found.Links));
     }
 

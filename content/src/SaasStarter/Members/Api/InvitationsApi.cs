@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SaasStarter.Api;
@@ -18,8 +19,29 @@ internal static class InvitationsApi
     /// <summary>A waiting invitation: <c>status</c> is <c>open</c> or <c>expired</c> (an expired one can be revoked to clear it).</summary>
     public sealed record InvitationDto(Guid Id, string Email, string Role, string Status, DateTime ExpiresAtUtc);
 
-    /// <summary><c>role</c>: Owner, Admin, Member or Viewer (any case).</summary>
-    public sealed record InviteRequest(string? Email, string? Role);
+    /// <summary><c>role</c>: Owner, Admin, Member or Viewer (any case). Both fields are checked before anything happens, so one answer lists every mistake.</summary>
+    public sealed record InviteRequest([property: InvitableEmail] string? Email, [property: RoleName] string? Role)
+    {
+        public TenantRole? ParsedRole => RoleNameAttribute.Parse(Role);
+    }
+
+    /// <summary>An address the invitation could be sent to (<see cref="TenantInvitations.EmailProblem"/>).</summary>
+    [AttributeUsage(AttributeTargets.Property)]
+    private sealed class InvitableEmailAttribute : ValidationAttribute
+    {
+        protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) =>
+            TenantInvitations.EmailProblem(value as string) is { } problem ? new ValidationResult(problem, [validationContext.MemberName!]) : ValidationResult.Success;
+    }
+
+    /// <summary>A role by name, in any case; numbers are not names, so "1" is refused rather than read as Admin.</summary>
+    [AttributeUsage(AttributeTargets.Property)]
+    private sealed class RoleNameAttribute() : ValidationAttribute($"role must be one of {string.Join(", ", Enum.GetNames<TenantRole>())}.")
+    {
+        public static TenantRole? Parse(string? name) =>
+            Enum.GetValues<TenantRole>().Cast<TenantRole?>().FirstOrDefault(r => string.Equals(r.ToString(), name?.Trim(), StringComparison.OrdinalIgnoreCase));
+
+        public override bool IsValid(object? value) => Parse(value as string) is not null;
+    }
 
     public static void Map(RouteGroupBuilder v1)
     {
@@ -46,11 +68,10 @@ internal static class InvitationsApi
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    private static async Task<Results<Ok<PagedList<InvitationDto>>, ValidationProblem>> ListAsync(
-        TenantInvitations invitations, HttpRequest request, int? page, int? pageSize, CancellationToken cancellationToken)
+    private static async Task<Ok<PagedList<InvitationDto>>> ListAsync(
+        [AsParameters] PageRequest paging, TenantInvitations invitations, HttpRequest request, CancellationToken cancellationToken)
     {
-        if (ApiPaging.Problems(page, pageSize) is { } errors) return TypedResults.ValidationProblem(errors);
-        var found = await invitations.Waiting().AsNoTracking().ToPagedListAsync(request, page, pageSize, cancellationToken);
+        var found = await invitations.Waiting().AsNoTracking().ToPagedListAsync(request, paging, cancellationToken);
         var now = DateTime.UtcNow;
         return TypedResults.Ok(new PagedList<InvitationDto>([.. found.Items.Select(i => ToDto(i, now))], found.Page, found.PageSize, found.Total, found.Links));
     }
@@ -67,14 +88,7 @@ internal static class InvitationsApi
     private static async Task<Results<Created<InvitationDto>, ValidationProblem, ProblemHttpResult>> InviteAsync(
         InviteRequest body, TenantInvitations invitations, ApiCaller caller, LinkGenerator links, HttpContext http)
     {
-        // Both fields checked before anything happens, so one answer lists every mistake.
-        var errors = new Dictionary<string, string[]>();
-        if (TenantInvitations.EmailProblem(body.Email) is { } emailProblem) errors["email"] = [emailProblem];
-        var role = ParseRole(body.Role);
-        if (role is null) errors["role"] = [$"role must be one of {string.Join(", ", Enum.GetNames<TenantRole>())}."];
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-
-        var invited = await invitations.InviteAsync(caller.CreatedByUserId!.Value, body.Email, role!.Value);
+        var invited = await invitations.InviteAsync(caller.CreatedByUserId!.Value, body.Email, body.ParsedRole!.Value);
         if (invited.Value is not { } invitation)
         {
             return invited.Kind == OutcomeKind.Invalid ? OutcomeProblems.Validation(invited) : OutcomeProblems.Problem(invited);
@@ -88,10 +102,6 @@ internal static class InvitationsApi
         var outcome = await invitations.RevokeAsync(caller.CreatedByUserId!.Value, id);
         return outcome.Succeeded ? TypedResults.NoContent() : OutcomeProblems.Problem(outcome);
     }
-
-    /// <summary>A role by name, in any case; numbers are not names, so "1" is refused rather than read as Admin.</summary>
-    private static TenantRole? ParseRole(string? name) =>
-        Enum.GetValues<TenantRole>().Cast<TenantRole?>().FirstOrDefault(r => string.Equals(r.ToString(), name?.Trim(), StringComparison.OrdinalIgnoreCase));
 
     private static InvitationDto ToDto(Invitation invitation, DateTime now) =>
         new(invitation.Id, invitation.Email, invitation.Role.ToString(),

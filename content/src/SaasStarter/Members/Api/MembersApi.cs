@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SaasStarter.Api;
 using SaasStarter.Api.Keys;
@@ -35,14 +36,17 @@ internal static class MembersApi
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    private static async Task<Results<Ok<PagedList<MemberDto>>, ValidationProblem>> ListAsync(
-        AppDbContext db, HttpRequest request, int? page, int? pageSize, string? q, CancellationToken cancellationToken)
+    /// <summary><c>q</c> narrows the list to members whose email contains it.</summary>
+    public sealed record MemberQuery : PageRequest
     {
-        var errors = ApiPaging.Problems(page, pageSize) ?? [];
-        if (q?.Length > MaxSearchLength) errors["q"] = [$"q is at most {MaxSearchLength} characters."];
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        [MaxLength(MaxSearchLength, ErrorMessage = "q is at most {1} characters.")]
+        public string? Q { get; init; }
+    }
 
-        var found = await db.MemberEntries(q).ToPagedListAsync(request, page, pageSize, cancellationToken);
+    private static async Task<Ok<PagedList<MemberDto>>> ListAsync(
+        [AsParameters] MemberQuery query, AppDbContext db, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var found = await db.MemberEntries(query.Q).ToPagedListAsync(request, query, cancellationToken);
         return TypedResults.Ok(new PagedList<MemberDto>([.. found.Items.Select(ToDto)], found.Page, found.PageSize, found.Total, found.Links));
     }
 

@@ -1,4 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+using SaasStarter.Core;
+
 namespace SaasStarter.Projects.Api;
+
+/// <summary>
+/// The query of <c>GET /api/v1/projects</c>, bound with <c>[AsParameters]</c> and checked by the API's validation before the
+/// handler runs: paging, a status to keep, and an order.
+/// </summary>
+public sealed record ProjectQuery : PageRequest
+{
+    [AllowedValues(null, ProjectStatusNames.Active, ProjectStatusNames.Archived, ErrorMessage = "Use 'active' or 'archived'.")]
+    public string? Status { get; init; }
+
+    [AllowedValues(null, "name", "-name", "createdAt", "-createdAt", "updatedAt", "-updatedAt",
+        ErrorMessage = "Use one of name, -name, createdAt, -createdAt, updatedAt, -updatedAt.")]
+    public string? Sort { get; init; }
+}
 
 /// <summary>The orders <c>GET /api/v1/projects</c> offers; each ends on the id, so pages never overlap or skip a tie.</summary>
 internal static class ProjectListing

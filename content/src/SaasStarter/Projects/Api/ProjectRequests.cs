@@ -48,21 +48,3 @@ public sealed class UpdateProjectRequest : IApiExample<UpdateProjectRequest>
 
     public ProjectInput ToInput() => new() { Name = Name, Description = Description };
 }
-
-/// <summary>
-/// Checks a request body against its attributes (the OpenAPI document shows the same ones). JSON may still put null
-/// into a non-nullable property; Required catches that too, so handlers validate before they read a request.
-/// </summary>
-internal static class RequestValidation
-{
-    /// <summary>The request's broken rules by JSON field name (<c>name</c>, not <c>Name</c>), or null when it is valid.</summary>
-    public static Dictionary<string, string[]>? Problems(object request)
-    {
-        var results = new List<ValidationResult>();
-        if (Validator.TryValidateObject(request, new ValidationContext(request), results, validateAllProperties: true)) return null;
-        return results
-            .SelectMany(r => r.MemberNames.DefaultIfEmpty("").Select(member => (Field: JsonNamingPolicy.CamelCase.ConvertName(member), r.ErrorMessage)))
-            .GroupBy(e => e.Field, e => e.ErrorMessage ?? "Not valid.")
-            .ToDictionary(g => g.Key, g => g.ToArray());
-    }
-}

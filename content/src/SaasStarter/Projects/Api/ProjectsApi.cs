@@ -62,22 +62,13 @@ internal static class ProjectsApi
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
     }
 
-    private static async Task<Results<Ok<PagedList<ProjectDto>>, ValidationProblem>> ListAsync(
-        AppDbContext db, HttpRequest request, int? page, int? pageSize, string? status, string? sort, CancellationToken cancellationToken)
+    private static async Task<Ok<PagedList<ProjectDto>>> ListAsync(
+        [AsParameters] ProjectQuery query, AppDbContext db, HttpRequest request, CancellationToken cancellationToken)
     {
-        var errors = ApiPaging.Problems(page, pageSize) ?? [];
-        var wanted = ProjectStatusNames.Parse(status);
-        if (status is not null && wanted is null)
-        {
-            errors["status"] = [$"Use '{ProjectStatusNames.Active}' or '{ProjectStatusNames.Archived}'."];
-        }
         var projects = db.Projects.AsNoTracking();
-        if (wanted is { } only) projects = projects.Where(p => p.Status == only);
-        var ordered = ProjectListing.Sort(projects, sort ?? ProjectListing.DefaultSort);
-        if (ordered is null) errors["sort"] = [$"Use one of {string.Join(", ", ProjectListing.Sorts)}."];
-        if (errors.Count > 0 || ordered is null) return TypedResults.ValidationProblem(errors);
-
-        var found = await ordered.ToPagedListAsync(request, page, pageSize, cancellationToken);
+        if (ProjectStatusNames.Parse(query.Status) is { } only) projects = projects.Where(p => p.Status == only);
+        var found = await ProjectListing.Sort(projects, query.Sort ?? ProjectListing.DefaultSort)!
+            .ToPagedListAsync(request, query, cancellationToken);
         return TypedResults.Ok(new PagedList<ProjectDto>([.. found.Items.Select(ProjectDto.From)], found.Page, found.PageSize, found.Total, found.Links));
     }
 
@@ -93,7 +84,6 @@ internal static class ProjectsApi
     private static async Task<Results<Created<ProjectDto>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         CreateProjectRequest request, ProjectWrites writes, LinkGenerator links, HttpContext http, CancellationToken cancellationToken)
     {
-        if (RequestValidation.Problems(request) is { } errors) return TypedResults.ValidationProblem(errors);
 
         var created = await writes.CreateAsync(request.ToInput(), cancellationToken);
         if (created.Value is not { } project) return OutcomeProblems.Problem(created);
@@ -107,7 +97,6 @@ internal static class ProjectsApi
         ProjectWrites writes, HttpResponse response, CancellationToken cancellationToken)
     {
         if (!VersionTags.TryParseIfMatch(ifMatch, out var precondition)) return TypedResults.ValidationProblem(VersionTags.IfMatchProblem());
-        if (RequestValidation.Problems(request) is { } errors) return TypedResults.ValidationProblem(errors);
 
         var updated = await writes.UpdateAsync(id, request.ToInput(), ProjectStatusNames.Parse(request.Status), precondition, cancellationToken);
         if (!updated.Succeeded) return Refusal(updated, response);
