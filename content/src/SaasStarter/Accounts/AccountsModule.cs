@@ -22,7 +22,7 @@ public static class AccountsModule
 {
     public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
     {
-        var sessionLifetime = ReadSessionLifetime(builder.Configuration);
+        var settings = builder.AddSettings<AccountSettings>(AccountSettings.Section);
 
         builder.Services
             .AddDefaultIdentity<AppUser>(options =>
@@ -51,7 +51,7 @@ public static class AccountsModule
             cookie.Cookie.SameSite = SameSiteMode.Lax;
             cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             // Absolute lifetime: a stolen cookie stops working, however busy its thief keeps it.
-            cookie.ExpireTimeSpan = sessionLifetime;
+            cookie.ExpireTimeSpan = settings.SessionLifetime;
             cookie.SlidingExpiration = false;
             cookie.Events.OnRedirectToLogin = context => ApiAware(context, StatusCodes.Status401Unauthorized);
             cookie.Events.OnRedirectToAccessDenied = context => ApiAware(context, StatusCodes.Status403Forbidden);
@@ -80,14 +80,5 @@ public static class AccountsModule
             context.Response.Redirect(context.RedirectUri);
         }
         return Task.CompletedTask;
-    }
-
-    private static TimeSpan ReadSessionLifetime(IConfiguration config)
-    {
-        var text = config["Accounts:SessionLifetime"];
-        if (string.IsNullOrWhiteSpace(text)) return TimeSpan.FromHours(12);
-        return TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var lifetime) && lifetime > TimeSpan.Zero
-            ? lifetime
-            : throw new ConfigurationError("Accounts:SessionLifetime", $"'{text}' is not a positive time span (e.g. 12:00:00).");
     }
 }

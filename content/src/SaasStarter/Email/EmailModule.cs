@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity.UI.Services;
+using SaasStarter.Core;
 using SaasStarter.Jobs;
 
 namespace SaasStarter.Email;
@@ -12,11 +13,10 @@ public static class EmailModule
 {
     public static WebApplicationBuilder AddEmail(this WebApplicationBuilder builder)
     {
-        var email = EmailDeliverySettings.Read(builder.Configuration);
-        builder.Services.AddSingleton(email);
+        var email = builder.AddSettings<EmailDeliverySettings>(EmailDeliverySettings.Section);
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddScoped<IEmailSender, OutboxEmailSender>();
-        if (email.Smtp is { } smtp)
+        if (email.Server is { } smtp)
         {
             builder.Services.AddSingleton(smtp);
             builder.AddPlatformJob<SmtpDelivery>(SmtpDelivery.Definition);

@@ -1,42 +1,31 @@
-using SaasStarter.Hosting;
+using System.ComponentModel.DataAnnotations;
 using SaasStarter.Core;
 
 namespace SaasStarter.Email;
 
 /// <summary>The <c>Email:Smtp</c> section. Without a host, emails stay in the outbox (the dev outbox page lists them).</summary>
-public sealed record SmtpSettings(string Host, int Port, string? UserName, string? Password, string From, bool StartTls)
+public sealed record SmtpSettings(
+    string Host = "",
+    [property: Range(1, 65535, ErrorMessage = "is not a port number.")] int Port = 587,
+    string? UserName = null,
+    string? Password = null,
+    string From = "",
+    bool StartTls = true) : IValidatableObject
 {
-    public static SmtpSettings? Read(IConfiguration config)
+    /// <summary>The configured server, or null when none is (see <see cref="EmailDeliverySettings.Server"/>).</summary>
+    public static SmtpSettings? Read(IConfiguration config) => EmailDeliverySettings.Read(config).Server;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var section = config.GetSection("Email:Smtp");
-        var host = section["Host"];
-        if (string.IsNullOrWhiteSpace(host)) return null;
-
-        var portText = section["Port"];
-        var port = 587;
-        if (!string.IsNullOrWhiteSpace(portText) && (!int.TryParse(portText, out port) || port is < 1 or > 65535))
+        if (string.IsNullOrWhiteSpace(Host)) yield break;
+        if (string.IsNullOrWhiteSpace(From) || !From.Contains('@', StringComparison.Ordinal))
         {
-            throw new ConfigurationError("Email:Smtp:Port", $"'{portText}' is not a port number.");
-        }
-
-        var from = section["From"];
-        if (string.IsNullOrWhiteSpace(from) || !from.Contains('@', StringComparison.Ordinal))
-        {
-            throw new ConfigurationError("Email:Smtp:From", "is required when Email:Smtp:Host is set (e.g. \"Acme <no-reply@acme.test>\").");
+            yield return new ValidationResult("is required when Email:Smtp:Host is set (e.g. \"Acme <no-reply@acme.test>\").", [nameof(From)]);
         }
         // Checked here, so a failure to build a message can only be the recipient's (a permanent failure of that email).
-        if (!MimeKit.MailboxAddress.TryParse(from, out var sender) || sender.Domain.Length == 0 || sender.LocalPart.Length == 0)
+        else if (!MimeKit.MailboxAddress.TryParse(From, out var sender) || sender.Domain.Length == 0 || sender.LocalPart.Length == 0)
         {
-            throw new ConfigurationError("Email:Smtp:From", $"'{from}' is not one email address (e.g. \"Acme <no-reply@acme.test>\").");
+            yield return new ValidationResult($"'{From}' is not one email address (e.g. \"Acme <no-reply@acme.test>\").", [nameof(From)]);
         }
-
-        var startTlsText = section["StartTls"];
-        var startTls = true;
-        if (!string.IsNullOrWhiteSpace(startTlsText) && !bool.TryParse(startTlsText, out startTls))
-        {
-            throw new ConfigurationError("Email:Smtp:StartTls", $"'{startTlsText}' is not true or false.");
-        }
-
-        return new(host, port, section["UserName"], section["Password"], from, startTls);
     }
 }

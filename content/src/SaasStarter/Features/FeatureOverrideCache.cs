@@ -8,12 +8,9 @@ namespace SaasStarter.Features;
 /// Whoever changes an override calls <see cref="Forget"/> after saving, so the next request on this instance sees it; other
 /// instances see it when their entry expires (<c>Features:CacheSeconds</c>, 30 by default).
 /// </summary>
-public sealed class FeatureOverrideCache(IMemoryCache cache, IConfiguration config)
+public sealed class FeatureOverrideCache(IMemoryCache cache, FeatureCacheSettings settings)
 {
-    public const int DefaultSeconds = 30;
-
-    private readonly TimeSpan lifetime = TimeSpan.FromSeconds(
-        config.GetValue<int?>("Features:CacheSeconds") is { } seconds && seconds >= 0 ? seconds : DefaultSeconds);
+    private readonly TimeSpan lifetime = TimeSpan.FromSeconds(settings.CacheSeconds);
 
     // Bumped by Forget: a load that read the database before a Forget does not keep what it read.
     private readonly ConcurrentDictionary<Guid, long> generations = new();

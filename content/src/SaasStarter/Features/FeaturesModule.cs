@@ -14,6 +14,7 @@ public static class FeaturesModule
     public static WebApplicationBuilder AddFeatures(this WebApplicationBuilder builder)
     {
         builder.Services.AddCheckedSingleton<FeatureCatalog>();
+        builder.AddSettings<FeatureCacheSettings>(FeatureCacheSettings.Section);
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<FeatureOverrideCache>();
         builder.Services.AddScoped<TenantFeatures>();

@@ -1,37 +1,31 @@
-using SaasStarter.Hosting;
-using SaasStarter.Core;
+using System.ComponentModel.DataAnnotations;
 
 namespace SaasStarter.Jobs;
 
-/// <summary>The <c>Jobs</c> section, read and checked once at start-up.</summary>
-public sealed record JobSettings(bool Enabled, int HistoryDays, int MaxRetries, TimeSpan FirstRetryDelay, TimeSpan ClusterCheckin)
+/// <summary>
+/// The <c>Jobs</c> section: whether this instance runs jobs (<c>Enabled</c>; false: it only schedules them for the others),
+/// how long the run history is kept, how failed runs are retried, and how often a clustered node checks in.
+/// </summary>
+public sealed record JobSettings(
+    bool Enabled = true,
+    [property: Range(1, 3650, ErrorMessage = "must be a whole number of days from {1} to {2}.")] int HistoryDays = 30,
+    JobRetrySettings? Retry = null,
+    JobClusterSettings? Cluster = null)
 {
-    public static JobSettings Read(IConfiguration config)
-    {
-        var section = config.GetSection("Jobs");
-        return new(
-            Enabled: Flag(section, "Enabled", true),
-            HistoryDays: Range(section, "HistoryDays", 30, 1, 3650),
-            MaxRetries: Range(section, "Retry:MaxAttempts", 3, 0, 20),
-            FirstRetryDelay: TimeSpan.FromSeconds(Range(section, "Retry:FirstDelaySeconds", 30, 1, 86_400)),
-            ClusterCheckin: TimeSpan.FromSeconds(Range(section, "Cluster:CheckinSeconds", 5, 1, 300)));
-    }
+    public const string Section = "Jobs";
 
-    private static bool Flag(IConfigurationSection section, string key, bool fallback)
-    {
-        var text = section[key];
-        if (string.IsNullOrWhiteSpace(text)) return fallback;
-        return bool.TryParse(text, out var value) ? value : throw new ConfigurationError($"Jobs:{key}", $"'{text}' is not true or false.");
-    }
+    public int MaxRetries => (Retry ?? new()).MaxAttempts;
 
-    private static int Range(IConfigurationSection section, string key, int fallback, int min, int max)
-    {
-        var text = section[key];
-        if (string.IsNullOrWhiteSpace(text)) return fallback;
-        if (!int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-        {
-            throw new ConfigurationError($"Jobs:{key}", $"'{text}' is not a whole number from {min} to {max}.");
-        }
-        return value;
-    }
+    public TimeSpan FirstRetryDelay => TimeSpan.FromSeconds((Retry ?? new()).FirstDelaySeconds);
+
+    public TimeSpan ClusterCheckin => TimeSpan.FromSeconds((Cluster ?? new()).CheckinSeconds);
 }
+
+/// <summary><c>Jobs:Retry</c>: attempts after a failed run, and the first wait (doubling up to an hour).</summary>
+public sealed record JobRetrySettings(
+    [property: Range(0, 20, ErrorMessage = "must be a whole number from {1} to {2}.")] int MaxAttempts = 3,
+    [property: Range(1, 86_400, ErrorMessage = "must be a whole number of seconds from {1} to {2}.")] int FirstDelaySeconds = 30);
+
+/// <summary><c>Jobs:Cluster</c> (PostgreSQL): how often each instance tells the cluster it is alive.</summary>
+public sealed record JobClusterSettings(
+    [property: Range(1, 300, ErrorMessage = "must be a whole number of seconds from {1} to {2}.")] int CheckinSeconds = 5);

@@ -1,4 +1,5 @@
 using Quartz;
+using SaasStarter.Core;
 using SaasStarter.Data;
 
 namespace SaasStarter.Jobs;
@@ -52,8 +53,7 @@ public static class JobsModule
     /// <summary>The scheduler, its store in the app's database, retries, the run history and the built-in jobs.</summary>
     public static WebApplicationBuilder AddJobs(this WebApplicationBuilder builder)
     {
-        var settings = JobSettings.Read(builder.Configuration);
-        builder.Services.AddSingleton(settings);
+        var settings = builder.AddSettings<JobSettings>(JobSettings.Section);
         builder.Services.AddSingleton<JobCatalog>();
         builder.Services.AddSingleton<JobControl>();
         builder.AddPlatformJob<HistoryRetention>(HistoryRetention.Definition);

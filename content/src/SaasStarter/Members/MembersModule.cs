@@ -43,7 +43,7 @@ public static class MembersModule
     public static WebApplicationBuilder AddMembers(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<MemberAdministration>();
-        builder.Services.AddSingleton(InvitationSettings.Read(builder.Configuration));
+        builder.AddSettings<InvitationSettings>(InvitationSettings.Section);
         builder.Services.AddScoped<InvitationEmail>();
         builder.Services.AddScoped<TenantInvitations>();
         builder.Services.AddScoped<InvitationAcceptance>();

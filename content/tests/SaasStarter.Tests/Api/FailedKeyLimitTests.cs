@@ -86,7 +86,7 @@ public abstract class FailedKeyLimitTests(FailedKeyLimitTests.Fixture fixture)
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         Assert.Equal(before, sql.CountWithParameter(key.PublicId));
         // Its buckets are its own: the headers of a success are the key's, not the address's refusals.
-        Assert.Equal(ApiLimitSettings.DefaultPerKey.Burst, Header(ok, RateLimitHeaders.Limit));
+        Assert.Equal(new ApiRateLimitSettings().PerKey.Burst, Header(ok, RateLimitHeaders.Limit));
 
         // Its cached copy gone (as every 30 seconds), the key is still recognised and looked up again.
         app.Services.GetRequiredService<ApiKeyDirectory>().ForgetAll();

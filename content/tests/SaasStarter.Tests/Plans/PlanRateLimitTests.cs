@@ -101,12 +101,12 @@ public sealed class PlanApiRateLimitsTests
     [Fact]
     public void A_plans_rate_refills_the_workspace_no_key_refills_faster_and_bursts_are_cut_to_a_minutes_worth()
     {
-        var settings = new ApiLimitSettings(new RateLimit(600, 100), new RateLimit(1200, 200), new RateLimit(60, 30), new RateLimit(10, 5), 1024);
+        var settings = new ApiLimitSettings(MaxRequestBodyBytes: 1024);
 
         Assert.Equal(new TenantRateLimits(new RateLimit(120, 100), new RateLimit(120, 120)),
             PlanApiRateLimits.Of(120, settings));
         Assert.Equal(new TenantRateLimits(new RateLimit(600, 100), new RateLimit(3000, 200)),
             PlanApiRateLimits.Of(3000, settings));
-        Assert.Equal(new TenantRateLimits(settings.PerKey, settings.PerTenant), PlanApiRateLimits.Of(null, settings));
+        Assert.Equal(new TenantRateLimits(settings.RateLimits.PerKey, settings.RateLimits.PerTenant), PlanApiRateLimits.Of(null, settings));
     }
 }

@@ -1,60 +1,51 @@
-using System.Globalization;
-using SaasStarter.Hosting;
-using SaasStarter.Core;
+using System.ComponentModel.DataAnnotations;
 
 namespace SaasStarter.Api.RateLimits;
 
 /// <summary>
-/// The API's limits, read and checked once at start-up. <c>Api:RateLimits:PerKey</c> and <c>Api:RateLimits:PerTenant</c>
-/// are the token buckets of each API key and of each workspace (all its keys together); <c>Api:RateLimits:Anonymous</c> the
-/// bucket of each client IP address calling without a valid key; <c>Api:RateLimits:FailedKeys</c> the bucket of each client
-/// IP address for presented keys that were refused (<see cref="FailedKeyLimiter"/>); <c>Api:MaxRequestBodyBytes</c> the
-/// largest request body.
+/// The API's limits from the <c>Api</c> section, read and checked once at start-up: <c>Api:RateLimits</c> holds the token
+/// buckets (<see cref="ApiRateLimitSettings"/>), <c>Api:MaxRequestBodyBytes</c> the largest request body.
 /// </summary>
-public sealed record ApiLimitSettings(RateLimit PerKey, RateLimit PerTenant, RateLimit Anonymous, RateLimit FailedKeys, long MaxRequestBodyBytes)
+public sealed record ApiLimitSettings(
+    [property: Range(1, ApiLimitSettings.MaxBodyBytes, ErrorMessage = "must be a whole number from {1} to {2}.")]
+    long MaxRequestBodyBytes = ApiLimitSettings.DefaultMaxRequestBodyBytes)
 {
-    public static readonly RateLimit DefaultPerKey = new(PermitsPerMinute: 600, Burst: 100);
-    public static readonly RateLimit DefaultPerTenant = new(PermitsPerMinute: 1200, Burst: 200);
-    public static readonly RateLimit DefaultAnonymous = new(PermitsPerMinute: 60, Burst: 30);
-
-    // A person fixing a pasted key gets a few tries at once, then one every 6 seconds; a guesser gets nowhere.
-    public static readonly RateLimit DefaultFailedKeys = new(PermitsPerMinute: 10, Burst: 5);
+    public const string Section = "Api";
 
     public const long DefaultMaxRequestBodyBytes = 64 * 1024;
 
     private const long MaxBodyBytes = 1024L * 1024 * 1024;
 
-    public static ApiLimitSettings Read(IConfiguration config) => new(
-        RateLimit.Read(config, "Api:RateLimits:PerKey", DefaultPerKey),
-        RateLimit.Read(config, "Api:RateLimits:PerTenant", DefaultPerTenant),
-        RateLimit.Read(config, "Api:RateLimits:Anonymous", DefaultAnonymous),
-        RateLimit.Read(config, "Api:RateLimits:FailedKeys", DefaultFailedKeys),
-        ReadWhole(config, "Api:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes, MaxBodyBytes));
+    public ApiRateLimitSettings RateLimits { get; init; } = new();
+}
 
-    /// <summary>The whole number at <paramref name="key"/> from 1 to <paramref name="max"/>, or the default when unset.</summary>
-    internal static long ReadWhole(IConfiguration config, string key, long fallback, long max)
-    {
-        var text = config[key];
-        if (string.IsNullOrWhiteSpace(text)) return fallback;
-        return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 1 && value <= max
-            ? value
-            : throw new ConfigurationError(key, $"must be a whole number from 1 to {max}, not '{text}'.");
-    }
+/// <summary>
+/// <c>Api:RateLimits</c>: <c>PerKey</c> and <c>PerTenant</c> are the buckets of each API key and of each workspace (all its
+/// keys together); <c>Anonymous</c> the bucket of each client IP address calling without a valid key; <c>FailedKeys</c> the
+/// bucket of each client IP address for presented keys that were refused (<see cref="FailedKeyLimiter"/>). Setting one
+/// number of a bucket keeps the other's default.
+/// </summary>
+public sealed record ApiRateLimitSettings
+{
+    // Each a new instance: the binder sets a configured number on the instance it finds here.
+    public RateLimit PerKey { get; init; } = new(PermitsPerMinute: 600, Burst: 100);
+
+    public RateLimit PerTenant { get; init; } = new(PermitsPerMinute: 1200, Burst: 200);
+
+    public RateLimit Anonymous { get; init; } = new(PermitsPerMinute: 60, Burst: 30);
+
+    // A person fixing a pasted key gets a few tries at once, then one every 6 seconds; a guesser gets nowhere.
+    public RateLimit FailedKeys { get; init; } = new(PermitsPerMinute: 10, Burst: 5);
 }
 
 /// <summary>
 /// A token bucket: it holds up to <see cref="Burst"/> requests and refills at <see cref="PermitsPerMinute"/>, so a client
 /// may send a burst at once and then keeps the average rate.
 /// </summary>
-public sealed record RateLimit(int PermitsPerMinute, int Burst)
+public sealed record RateLimit(
+    [property: Range(1, 1_000_000, ErrorMessage = "must be a whole number from {1} to {2}.")] int PermitsPerMinute,
+    [property: Range(1, 1_000_000, ErrorMessage = "must be a whole number from {1} to {2}.")] int Burst)
 {
-    private const int MaxPermitsPerMinute = 1_000_000;
-    private const int MaxBurst = 1_000_000;
-
-    public static RateLimit Read(IConfiguration config, string section, RateLimit fallback) => new(
-        (int)ApiLimitSettings.ReadWhole(config, $"{section}:PermitsPerMinute", fallback.PermitsPerMinute, MaxPermitsPerMinute),
-        (int)ApiLimitSettings.ReadWhole(config, $"{section}:Burst", fallback.Burst, MaxBurst));
-
     // The buckets refill continuously at this rate, but a refused request's Retry-After counts whole periods: so the
     // period is the shortest whole number of seconds (1 to 60) that brings whole tokens. 600/min is 10 every second,
     // 5/min 1 every 12 s, 7/min 7 a minute.

@@ -1,3 +1,4 @@
+using SaasStarter.Core;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace SaasStarter.Api.RateLimits;
@@ -10,8 +11,7 @@ public static class ApiLimitsModule
 {
     public static WebApplicationBuilder AddApiLimits(this WebApplicationBuilder builder)
     {
-        var settings = ApiLimitSettings.Read(builder.Configuration);
-        builder.Services.AddSingleton(settings);
+        builder.AddSettings<ApiLimitSettings>(ApiLimitSettings.Section);
         // Each workspace's rates from its plan (PlanCatalog comes with the features, registered later in Program).
         builder.Services.AddSingleton<IApiRateLimits, PlanApiRateLimits>();
         builder.Services.AddSingleton<ApiRateLimiter>();

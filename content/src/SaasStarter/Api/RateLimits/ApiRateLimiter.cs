@@ -19,7 +19,7 @@ public sealed class ApiRateLimiter : IAsyncDisposable
     public ApiRateLimiter(IApiRateLimits limits, ApiLimitSettings settings)
     {
         this.limits = limits;
-        anonymous = settings.Anonymous;
+        anonymous = settings.RateLimits.Anonymous;
         // Keyed by the plan too: a bucket keeps the options it was made with, so a workspace on a new plan needs new buckets
         // (they start full; the old ones are dropped once idle).
         perKey = PartitionedRateLimiter.Create<ApiClient.Key, (Guid, string?)>(key =>

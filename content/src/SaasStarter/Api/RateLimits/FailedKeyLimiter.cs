@@ -22,7 +22,7 @@ public sealed class FailedKeyLimiter : IAsyncDisposable
 
     public FailedKeyLimiter(ApiLimitSettings settings)
     {
-        limit = settings.FailedKeys;
+        limit = settings.RateLimits.FailedKeys;
         perAddress = PartitionedRateLimiter.Create<string, string>(address =>
             RateLimitPartition.GetTokenBucketLimiter(address, _ => limit.BucketOptions()), StringComparer.Ordinal);
     }

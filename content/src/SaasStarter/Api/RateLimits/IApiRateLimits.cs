@@ -38,9 +38,9 @@ internal sealed class PlanApiRateLimits : IApiRateLimits
     /// <param name="requestsPerMinute">The plan's limit; null: none.</param>
     internal static TenantRateLimits Of(int? requestsPerMinute, ApiLimitSettings settings)
     {
-        if (requestsPerMinute is not { } rate) return new(settings.PerKey, settings.PerTenant);
+        if (requestsPerMinute is not { } rate) return new(settings.RateLimits.PerKey, settings.RateLimits.PerTenant);
         return new(
-            new RateLimit(Math.Min(settings.PerKey.PermitsPerMinute, rate), Math.Min(settings.PerKey.Burst, rate)),
-            new RateLimit(rate, Math.Min(settings.PerTenant.Burst, rate)));
+            new RateLimit(Math.Min(settings.RateLimits.PerKey.PermitsPerMinute, rate), Math.Min(settings.RateLimits.PerKey.Burst, rate)),
+            new RateLimit(rate, Math.Min(settings.RateLimits.PerTenant.Burst, rate)));
     }
 }

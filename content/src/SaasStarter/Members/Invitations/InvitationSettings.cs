@@ -1,20 +1,13 @@
-using SaasStarter.Hosting;
-using SaasStarter.Core;
+using System.ComponentModel.DataAnnotations;
 
 namespace SaasStarter.Members.Invitations;
 
-/// <summary><c>Invitations:ValidForDays</c> (default 7): how long an invitation link works after it is sent.</summary>
-public sealed record InvitationSettings(TimeSpan ValidFor)
+/// <summary>The <c>Invitations</c> section: how long an invitation link works after it is sent (<c>ValidForDays</c>, 7 by default).</summary>
+public sealed record InvitationSettings(
+    [property: Range(1, 90, ErrorMessage = "must be a whole number of days from 1 to 90.")] int ValidForDays = InvitationSettings.DefaultDays)
 {
+    public const string Section = "Invitations";
     public const int DefaultDays = 7;
 
-    public static InvitationSettings Read(IConfiguration configuration)
-    {
-        const string key = "Invitations:ValidForDays";
-        var text = configuration[key];
-        if (string.IsNullOrWhiteSpace(text)) return new(TimeSpan.FromDays(DefaultDays));
-        return int.TryParse(text, out var days) && days is >= 1 and <= 90
-            ? new(TimeSpan.FromDays(days))
-            : throw new ConfigurationError(key, $"must be a whole number of days from 1 to 90, not '{text}'");
-    }
+    public TimeSpan ValidFor => TimeSpan.FromDays(ValidForDays);
 }
