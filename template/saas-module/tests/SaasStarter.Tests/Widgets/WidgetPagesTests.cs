@@ -12,7 +12,11 @@ using SaasStarter.Tests.Features;
 namespace SaasStarter.Tests.Widgets;
 
 /// <summary>The pages end to end: a member creates, edits and deletes (after confirming), each audited; the list pages, searches and sorts.</summary>
+#if (PlanLimit)
+public abstract class WidgetPagesTests(AppFactory factory, Func<AppFactory> fresh)
+#else
 public abstract class WidgetPagesTests(AppFactory factory)
+#endif
 {
     [ProviderFact]
     public async Task A_member_creates_edits_and_deletes_after_confirming_each_audited()
@@ -109,7 +113,7 @@ public abstract class WidgetPagesTests(AppFactory factory)
     [ProviderFact]
     public async Task A_create_past_the_plan_limit_shows_why_and_keeps_what_was_typed()
     {
-        var limited = factory.WithSetting($"Plans:Catalog:0:Limits:{WidgetsModule.Limit}", "1");
+        await using var limited = fresh().WithSetting($"Plans:Catalog:0:Limits:{WidgetsModule.Limit}", "1");
         var world = await MemberWorld.FoundAsync(limited);
         await limited.InTenantAsync(world.Tenant, async db =>
         {
@@ -156,7 +160,14 @@ public abstract class WidgetPagesTests(AppFactory factory)
 
     private Task<Widget> OnlyAsync(MemberWorld world) => factory.InTenantAsync(world.Tenant, db => db.Widgets.AsNoTracking().SingleAsync());
 
+#if (PlanLimit)
+    // A plan limit is a setting read at start-up: those tests start an app of their own (fresh) with it.
+    public sealed class OnSqlite(SqliteAppFactory factory) : WidgetPagesTests(factory, () => new SqliteAppFactory()), IClassFixture<SqliteAppFactory>;
+
+    public sealed class OnPostgres(PostgresAppFactory factory) : WidgetPagesTests(factory, () => new PostgresAppFactory()), IClassFixture<PostgresAppFactory>;
+#else
     public sealed class OnSqlite(SqliteAppFactory factory) : WidgetPagesTests(factory), IClassFixture<SqliteAppFactory>;
 
     public sealed class OnPostgres(PostgresAppFactory factory) : WidgetPagesTests(factory), IClassFixture<PostgresAppFactory>;
+#endif
 }

@@ -15,7 +15,11 @@ using SaasStarter.Tests.Features;
 namespace SaasStarter.Tests.Widgets;
 
 /// <summary>/api/v1/widgets: paging, search and sort, ETags and If-Match, idempotent creation, and another workspace's ids.</summary>
+#if (PlanLimit)
+public abstract class WidgetsApiTests(AppFactory factory, Func<AppFactory> fresh)
+#else
 public abstract class WidgetsApiTests(AppFactory factory)
+#endif
 {
     private const string Path = "/api/v1/widgets";
     private static readonly string[] ReadWrite = [WidgetPermissions.Read, WidgetPermissions.Write];
@@ -112,7 +116,7 @@ public abstract class WidgetsApiTests(AppFactory factory)
     public async Task A_create_past_the_plan_limit_is_refused_with_a_problem()
     {
         // The default plan (free, the catalog's first) allows 1 here.
-        var limited = factory.WithSetting($"Plans:Catalog:0:Limits:{WidgetsModule.Limit}", "1");
+        await using var limited = fresh().WithSetting($"Plans:Catalog:0:Limits:{WidgetsModule.Limit}", "1");
         var world = await MemberWorld.FoundAsync(limited);
         using var client = limited.ApiClient(await world.CreateKeyAsync(ReadWrite));
 
@@ -161,7 +165,14 @@ public abstract class WidgetsApiTests(AppFactory factory)
         factory.InTenantAsync(world.Tenant, db => db.AuditEvents.AsNoTracking().Where(e => e.Action.StartsWith("widget."))
             .OrderBy(e => e.OccurredAtUtc).ThenBy(e => e.Id).Select(e => e.Action).ToListAsync());
 
+#if (PlanLimit)
+    // A plan limit is a setting read at start-up: those tests start an app of their own (fresh) with it.
+    public sealed class OnSqlite(SqliteAppFactory factory) : WidgetsApiTests(factory, () => new SqliteAppFactory()), IClassFixture<SqliteAppFactory>;
+
+    public sealed class OnPostgres(PostgresAppFactory factory) : WidgetsApiTests(factory, () => new PostgresAppFactory()), IClassFixture<PostgresAppFactory>;
+#else
     public sealed class OnSqlite(SqliteAppFactory factory) : WidgetsApiTests(factory), IClassFixture<SqliteAppFactory>;
 
     public sealed class OnPostgres(PostgresAppFactory factory) : WidgetsApiTests(factory), IClassFixture<PostgresAppFactory>;
+#endif
 }
