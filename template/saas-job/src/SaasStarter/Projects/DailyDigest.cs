@@ -21,7 +21,7 @@ namespace SaasStarter.Projects;
 /// </summary>
 public sealed class DailyDigest(AppDbContext db, ITenantContext tenant, AuditLog audit, TimeProvider clock, ILogger<DailyDigest> logger) : ITenantJob
 {
-    public const string Ran = "daily-digest.ran";
+    public const string Ran = "daily_digest.ran";
 
     public static readonly JobDefinition Definition = new("daily-digest", "Runs each night for every workspace.")
     {

@@ -27,9 +27,9 @@ public static class WidgetPermissions
 /// <summary>The audit actions this module records.</summary>
 public static class WidgetAudit
 {
-    public const string Created = "widget.created";
-    public const string Updated = "widget.updated";
-    public const string Deleted = "widget.deleted";
+    public const string Created = "widgetname.created";
+    public const string Updated = "widgetname.updated";
+    public const string Deleted = "widgetname.deleted";
 }
 #if (hasFeature)
 

@@ -46,7 +46,7 @@ public abstract class WidgetPagesTests(AppFactory factory)
         Assert.True(WebSession.IsRedirect(deleted.StatusCode), $"delete answered {(int)deleted.StatusCode}");
 
         Assert.Equal(0, await factory.InTenantAsync(world.Tenant, db => db.Widgets.CountAsync()));
-        var events = await factory.InTenantAsync(world.Tenant, db => db.AuditEvents.AsNoTracking().Where(e => e.Action.StartsWith("widget."))
+        var events = await factory.InTenantAsync(world.Tenant, db => db.AuditEvents.AsNoTracking().Where(e => e.Action.StartsWith("widgetname."))
             .OrderBy(e => e.OccurredAtUtc).ThenBy(e => e.Id).Select(e => new { e.Action, e.ActorEmail }).ToListAsync());
         Assert.Equal([WidgetAudit.Created, WidgetAudit.Updated, WidgetAudit.Deleted], events.Select(e => e.Action));
         Assert.All(events, e => Assert.Equal(email, e.ActorEmail));

@@ -162,7 +162,7 @@ public abstract class WidgetsApiTests(AppFactory factory)
         factory.InTenantAsync(world.Tenant, db => db.Widgets.AsNoTracking().SingleOrDefaultAsync(w => w.Id == id));
 
     private Task<List<string>> ActionsAsync(MemberWorld world) =>
-        factory.InTenantAsync(world.Tenant, db => db.AuditEvents.AsNoTracking().Where(e => e.Action.StartsWith("widget."))
+        factory.InTenantAsync(world.Tenant, db => db.AuditEvents.AsNoTracking().Where(e => e.Action.StartsWith("widgetname."))
             .OrderBy(e => e.OccurredAtUtc).ThenBy(e => e.Id).Select(e => e.Action).ToListAsync());
 
 #if (PlanLimit)
