@@ -21,17 +21,28 @@ public sealed class ItemTemplateTests(TemplateFixture fixture, ITestOutputHelper
     {
         var app = CopyOfGenerated("bad-names");
         var project = ProjectFolder(app);
+        // Restored, as after a developer's first build: so the refusal below is the name's, not a project the engine cannot read.
+        await Dotnet.RunCheckedAsync(app, Dotnet.BuildTimeout, output, "restore", Directory.GetFiles(app, "*.slnx").Single());
         var before = GeneratedFile.List(app);
         foreach (var name in BadNames)
         {
             var result = await NewAsync(project, "saas-module", "-n", name);
             Assert.False(result.Succeeded, $"saas-module -n {name} succeeded:\n{result.Tail()}");
+            Assert.Contains("The module name is not valid", result.Output, StringComparison.Ordinal);
             Assert.Equal(before, GeneratedFile.List(app));
         }
         var job = await NewAsync(project, "saas-job", "-n", "nightly", "--module", "Projects");
         Assert.False(job.Succeeded, $"saas-job -n nightly succeeded:\n{job.Tail()}");
         Assert.Contains("The job name is not valid", job.Output, StringComparison.Ordinal);
         Assert.Equal(before, GeneratedFile.List(app));
+
+        // A name that is taken: the engine refuses to overwrite, lists the files, and writes nothing.
+        await NewCheckedAsync(project, "saas-module", "-n", "Invoices");
+        var withInvoices = GeneratedFile.List(app);
+        var again = await NewAsync(project, "saas-module", "-n", "Invoices", "--no-api");
+        Assert.False(again.Succeeded, $"saas-module -n Invoices succeeded twice:\n{again.Tail()}");
+        Assert.Contains("Overwrite", again.Output, StringComparison.Ordinal);
+        Assert.Equal(withInvoices, GeneratedFile.List(app));
     }
 
     [Fact]
@@ -44,7 +55,9 @@ public sealed class ItemTemplateTests(TemplateFixture fixture, ITestOutputHelper
         // The bind symbols read the project's evaluated properties: the app is built once, as a developer's would be.
         await Dotnet.RunCheckedAsync(app, Dotnet.BuildTimeout, output, "build", solution, "-c", "Release");
 
+        var before = GeneratedFile.List(app);
         var module = await NewCheckedAsync(project, "saas-module", "-n", "Invoices", "--feature", "InvoiceExport", "--plan-limit");
+        Assert.Contains($"using {RootNamespace(project)}.Invoices;", module.Output, StringComparison.Ordinal);
         Assert.Contains("builder.AddInvoices();", module.Output, StringComparison.Ordinal);
         Assert.Contains("app.MapInvoices();", module.Output, StringComparison.Ordinal);
         Assert.Contains("dotnet run scripts/add-migration.cs -- AddInvoices", module.Output, StringComparison.Ordinal);
@@ -53,6 +66,10 @@ public sealed class ItemTemplateTests(TemplateFixture fixture, ITestOutputHelper
         var job = await NewCheckedAsync(project, "saas-job", "-n", "NightlyDigest", "--scope", "workspace", "--module", "Invoices");
         Assert.Contains("builder.AddNightlyDigest();", job.Output, StringComparison.Ordinal);
         Assert.Contains("AddInvoices in Invoices/InvoicesModule.cs", job.Output, StringComparison.Ordinal);
+
+        var added = GeneratedFile.List(app).Except(before).ToList();
+        Assert.Contains(added, f => f.EndsWith("/Invoices/InvoicesModule.cs", StringComparison.Ordinal));
+        Assert.Contains(added, f => f.StartsWith("tests/", StringComparison.Ordinal) && f.EndsWith("/NightlyDigestTests.cs", StringComparison.Ordinal));
 
         // The printed lines, added as a developer would.
         var program = Path.Combine(project, "Program.cs");
@@ -89,6 +106,14 @@ public sealed class ItemTemplateTests(TemplateFixture fixture, ITestOutputHelper
 
         await PublishStartAndCrudAsync(app, project);
         output.WriteLine($"item templates: {(DateTime.UtcNow - started).TotalSeconds:0}s");
+
+        // Last, so a change of the output still runs everything above: the files the three commands wrote, reviewed as text.
+        var tree = new SnapshotTree("items", app, added, text => text);
+        var snapshot = FolderSnapshot.Build(
+            "# in src/Acme: dotnet new saas-module -n Invoices --feature InvoiceExport --plan-limit; dotnet new saas-module -n Notes --no-api;\n"
+            + "#   dotnet new saas-job -n NightlyDigest --scope workspace --module Invoices",
+            tree, [tree], Scrubber.ForTemplate(fixture.RepoRoot));
+        await snapshot.VerifyAsync(fixture.SnapshotDirectory, "items", output);
     }
 
     private async Task PublishStartAndCrudAsync(string app, string project)
