@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using SaasStarter.Audit;
 using SaasStarter.Data;
 using SaasStarter.Projects;
 using SaasStarter.Tenancy;
@@ -53,6 +54,13 @@ public abstract class ProjectPagesTests(AppFactory factory)
         Assert.Equal(("Apollo 11", "To the moon", ProjectStatus.Active, world.Tenant.Id), (project.Name, project.Description, project.Status, project.TenantId));
         Assert.Equal([project.Id.ToString()], ProjectRows(await session.GetAsync(list)));
         Assert.Empty(ProjectRows(await session.GetAsync(list + "?archived=true")));
+
+        // The pages write through the same service as the API, so every change is audited, as the member who made it.
+        var audited = await factory.InTenantAsync(world.Tenant, db => db.AuditEvents.AsNoTracking()
+            .Where(e => e.Action == ProjectAudit.Created || e.Action == ProjectAudit.Updated).ToListAsync());
+        Assert.Equal([ProjectAudit.Created, ProjectAudit.Updated, ProjectAudit.Updated, ProjectAudit.Updated], audited.Select(e => e.Action).Order());
+        Assert.All(audited, e => Assert.Equal(email, e.ActorEmail));
+        Assert.Single(audited, e => e.Action == ProjectAudit.Created && e.Target == "Apollo");
     }
 
     [ProviderFact]
