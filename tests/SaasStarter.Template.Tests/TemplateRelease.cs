@@ -4,7 +4,7 @@ namespace SaasStarter.Template.Tests;
 public static class TemplateRelease
 {
     /// <summary>The files the nuspec packs from (git-tracked or new, never ignored: what the fixture's package holds).</summary>
-    private static readonly string[] PackedFromRepo = ["SaasStarter.nuspec", "README.md", ".template.config", "content"];
+    private static readonly string[] PackedFromRepo = ["SaasStarter.nuspec", "README.md", ".template.config", "content", "template"];
 
     /// <summary>Copies the repo, sets the version, lets <paramref name="edit"/> change the copy, packs it; returns the .nupkg.</summary>
     public static async Task<string> PackAsync(TemplateFixture fixture, string version, Action<string> edit, ITestOutputHelper log)

@@ -75,7 +75,7 @@ public static partial class Settings
     }
 
     private static bool IsSettings(Type type) =>
-        type.IsClass && type != typeof(string) && !typeof(IEnumerable).IsAssignableFrom(type) && type.Namespace?.StartsWith(nameof(SaasStarter), StringComparison.Ordinal) == true;
+        type.IsClass && type != typeof(string) && !typeof(IEnumerable).IsAssignableFrom(type) && type.Assembly == typeof(Settings).Assembly;
 
     private static string Describe(string type) => type switch
     {

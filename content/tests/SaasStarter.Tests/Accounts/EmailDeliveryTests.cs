@@ -299,11 +299,18 @@ public abstract class EmailDeliveryTests
         Assert.True(booked is { } at && Math.Abs((at.UtcDateTime - claimEnds).TotalMilliseconds) < 1,
             $"Next run booked for {booked:O}, the claim ends at {claimEnds:O}");
 
-        // The claim's end comes: the lease is over, and the run booked for it fires.
+        // Delivery held and idle first: the waits above wake it, so a run may still be under way that read the claim as it
+        // was, and would book its end again over the moved wake-up below (seen once under load).
+        var scheduler = await factory.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        await scheduler.PauseJob(SmtpDelivery.Definition.Key);
+        await EmailDelivery.WaitForAsync(async () => (await scheduler.QueryFireInstances(new FireInstanceQuery { Job = SmtpDelivery.Definition.Key }))
+            .Items.Count == 0, "the delivery run under way to end");
+
+        // The claim's end comes: the lease is over, and the run booked for it fires once delivery goes on.
         await factory.WithScopeAsync(services => services.GetRequiredService<AppDbContext>().OutboxEmails.Where(e => e.Id == abandoned.Id)
             .ExecuteUpdateAsync(set => set.SetProperty(e => e.ClaimedUntilUtc, DateTime.UtcNow.AddSeconds(-1))));
-        var scheduler = await factory.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
         await OutboxWakeUps.WakeAtAsync(scheduler, OutboxWakeUps.NextDue, DateTimeOffset.UtcNow, CancellationToken.None);
+        await scheduler.ResumeJob(SmtpDelivery.Definition.Key);
 
         var sent = await EmailDelivery.WaitForEmailAsync(factory, to, e => e.SentAtUtc is not null, "the email to be marked sent");
         Assert.Equal(1, sent.Attempts);
