@@ -12,7 +12,7 @@ using SaasStarter.Tenancy;
 namespace SaasStarter.Widgets;
 
 /// <summary>
-/// Every change to a item, for the pages and the API alike, each audited here in the same save as the change. Updates
+/// Every change to one, for the pages and the API alike, each audited here in the same save as the change. Updates
 /// and deletes honour a precondition on the version the caller read (the API's If-Match, the form's hidden version):
 /// a stale write is refused instead of overwriting what someone else saved.
 /// </summary>

@@ -45,7 +45,7 @@ internal static class WidgetsApi
             .RequireScope(WidgetPermissions.Write)
             .WithIdempotency()
             .WithName("CreateWidget")
-            .WithSummary("Creates a item; send Idempotency-Key to make retries safe.");
+            .WithSummary("Creates one; send Idempotency-Key to make retries safe.");
 
         group.MapPut("/{id:guid}", UpdateAsync)
             .RequireScope(WidgetPermissions.Write)
@@ -58,7 +58,7 @@ internal static class WidgetsApi
         group.MapDelete("/{id:guid}", DeleteAsync)
             .RequireScope(WidgetPermissions.Write)
             .WithName("DeleteWidget")
-            .WithSummary("Deletes a item; send If-Match to refuse deleting a newer version than you read.")
+            .WithSummary("Deletes one; send If-Match to refuse deleting a newer version than you read.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);

@@ -15,7 +15,7 @@ using SaasStarter.Tenancy;
 namespace SaasStarter.Widgets.Pages;
 
 /// <summary>
-/// Shows a item, and saves a change through <see cref="WidgetWrites"/> like the API. The form carries the version it
+/// Shows one, and saves a change through <see cref="WidgetWrites"/> like the API. The form carries the version it
 /// showed, so a save over someone else's newer change is refused with a message instead of overwriting it. Another
 /// workspace's id finds nothing through the query filter: 404.
 /// </summary>
