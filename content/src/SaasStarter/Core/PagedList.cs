@@ -36,7 +36,9 @@ public static class ApiPaging
         var number = paging.Page ?? 1;
         var size = paging.PageSize ?? PageRequest.DefaultPageSize;
         var total = await ordered.CountAsync(cancellationToken);
-        var items = await ordered.Skip((number - 1) * size).Take(size).ToListAsync(cancellationToken);
+        // In long: a page far past the end (page=2147483647) would overflow the offset into a negative one.
+        var skip = (long)(number - 1) * size;
+        List<T> items = skip >= total ? [] : await ordered.Skip((int)skip).Take(size).ToListAsync(cancellationToken);
         var last = Math.Max(1, (total + size - 1) / size);
         string Link(int n)
         {

@@ -37,10 +37,10 @@ public static partial class TenantSlug
         _ => null,
     };
 
-    /// <summary>A slug suggested from a name ("Acme Ltd." → "acme-ltd"); may still need checking.</summary>
-    public static string Suggest(string name)
+    /// <summary>A slug suggested from a name ("Acme Ltd." → "acme-ltd"; none: empty); may still need checking.</summary>
+    public static string Suggest(string? name)
     {
-        var lower = NotAllowed().Replace(name.Trim().ToLowerInvariant(), "-").Trim('-');
+        var lower = NotAllowed().Replace((name ?? "").Trim().ToLowerInvariant(), "-").Trim('-');
         return lower.Length > MaxLength ? lower[..MaxLength].TrimEnd('-') : lower;
     }
 

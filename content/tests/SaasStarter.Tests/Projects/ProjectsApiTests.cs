@@ -68,6 +68,20 @@ public abstract class ProjectsApiTests(AppFactory factory)
         Assert.Equal(("active", 1), (item.GetProperty("status").GetString(), item.GetProperty("version").GetInt32()));
     }
 
+    [ProviderFact]
+    public async Task A_page_far_past_the_end_is_empty_not_an_error()
+    {
+        var world = await MemberWorld.FoundAsync(factory);
+        var key = await CreateKeyAsync(world, [ProjectPermissions.Read]);
+        await SeedAsync(world, ("Only", ProjectStatus.Active, DateTime.UtcNow));
+
+        // (page - 1) × pageSize overflows an int here: PostgreSQL refused the negative OFFSET it made (a 500).
+        var last = await ListAsync(key, $"?page={int.MaxValue}&pageSize=100");
+
+        Assert.Empty(Names(last));
+        Assert.Equal((int.MaxValue, 1), (last.GetProperty("page").GetInt32(), last.GetProperty("total").GetInt32()));
+    }
+
     [ProviderTheory]
     [InlineData("?pageSize=101", "pageSize")]
     [InlineData("?pageSize=0", "pageSize")]

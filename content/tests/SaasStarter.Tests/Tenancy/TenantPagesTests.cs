@@ -94,6 +94,19 @@ public abstract class TenantPagesTests(AppFactory factory)
         Assert.NotEmpty(page.Document.QuerySelector("[data-valmsg-for='Input.Slug']")?.TextContent.Trim() ?? "");
     }
 
+    [ProviderFact]
+    public async Task An_empty_name_and_address_get_form_errors_not_a_server_error()
+    {
+        using var session = await SignedInAsync("nameless");
+
+        var response = await CreateWorkspaceAsync(session, "", "");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await WebSession.ReadAsync(response);
+        Assert.NotEmpty(page.Document.QuerySelector("[data-valmsg-for='Input.Name']")?.TextContent.Trim() ?? "");
+        Assert.NotEmpty(page.Document.QuerySelector("[data-valmsg-for='Input.Slug']")?.TextContent.Trim() ?? "");
+    }
+
     private static string NewSlug(string label) => $"{label}-{Guid.NewGuid():N}"[..24];
 
     private async Task<WebSession> SignedInAsync(string label)
