@@ -14,8 +14,10 @@ public static class DataModule
 
         if (settings.Provider == DatabaseProvider.Postgres)
         {
-            builder.Services.AddDbContext<AppDbContext, PostgresAppDbContext>(options =>
-                options.UseNpgsql(settings.ConnectionString).AddInterceptors(SessionSettings.Instance)
+            builder.Services.AddSingleton<SessionKey>();
+            builder.Services.AddSingleton<SessionSettings>();
+            builder.Services.AddDbContext<AppDbContext, PostgresAppDbContext>((services, options) =>
+                options.UseNpgsql(settings.ConnectionString).AddInterceptors(services.GetRequiredService<SessionSettings>())
                     // New tenant-owned tables get row-level security in the migration that creates them.
                     .ReplaceService<IMigrationsModelDiffer, RowLevelSecurityDiffer>());
         }

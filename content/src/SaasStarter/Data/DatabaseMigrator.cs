@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql;
+using SaasStarter.Core;
 
 namespace SaasStarter.Data;
 
@@ -31,7 +32,7 @@ public static class DatabaseMigrator
         if (settings.MigrateOnStartup)
         {
             await MigrateAsync(db, settings, logger);
-            await WarnIfSuperuserAsync(db, logger);
+            await CheckRoleAsync(db, scope.ServiceProvider, logger);
             return;
         }
 
@@ -42,10 +43,11 @@ public static class DatabaseMigrator
             {
                 logger.LogWarning("{Count} database migration(s) are pending: run the app with the 'migrate' verb. "
                     + "/health/ready answers 503 until then", pending);
+                return;
             }
-            await WarnIfSuperuserAsync(db, logger);
+            await CheckRoleAsync(db, scope.ServiceProvider, logger);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException and not ConfigurationError)
         {
             logger.LogWarning(e, "The database cannot be reached yet; /health/ready answers 503 until it can");
         }
@@ -62,6 +64,7 @@ public static class DatabaseMigrator
         {
             await db.Database.MigrateAsync();
             await UseWriteAheadLogAsync(db);
+            await StoreSessionKeyAsync(db, settings);
             return;
         }
 
@@ -69,6 +72,7 @@ public static class DatabaseMigrator
         try
         {
             await db.Database.MigrateAsync();
+            await StoreSessionKeyAsync(db, settings);
             var appRole = new NpgsqlConnectionStringBuilder(settings.ConnectionString).Username;
             var owner = new NpgsqlConnectionStringBuilder(migrations).Username;
             if (!string.IsNullOrEmpty(appRole) && appRole != owner)
@@ -106,25 +110,51 @@ public static class DatabaseMigrator
             """;
     }
 
-    /// <summary>A superuser passes through row-level security: then isolation rests on the EF query filters alone.</summary>
-    private static async Task WarnIfSuperuserAsync(AppDbContext db, ILogger logger)
+    /// <summary><c>Database:SessionKey</c>, when set, replaces the key the migration made (<see cref="SessionKey"/>).</summary>
+    private static async Task StoreSessionKeyAsync(AppDbContext db, DatabaseSettings settings)
+    {
+        if (settings.SessionKey is not { } key || !db.Database.IsNpgsql()) return;
+        await db.Database.ExecuteSqlAsync(
+            $"INSERT INTO app_private.session_key (id, key) VALUES (1, {key}) ON CONFLICT (id) DO UPDATE SET key = EXCLUDED.key");
+    }
+
+    /// <summary>
+    /// PostgreSQL: the app can sign its row-level security settings (a wrong <c>Database:SessionKey</c>, or an app role
+    /// that can read no key, stops start-up), and a warning when its role is not bound by row-level security: a superuser
+    /// passes through it and the tables' owner could switch it off, so isolation would rest on the query filters alone.
+    /// </summary>
+    private static async Task CheckRoleAsync(AppDbContext db, IServiceProvider services, ILogger logger)
     {
         if (!db.Database.IsNpgsql()) return;
+        var key = await services.GetRequiredService<SessionKey>().GetAsync(CancellationToken.None);
+        var probe = SessionKey.Sign(key, "app.session_probe", "ok");
+        string? vouched;
+        await db.Database.OpenConnectionAsync();
         try
         {
-            var superuser = await db.Database
-                .SqlQueryRaw<bool>("SELECT rolsuper OR rolbypassrls AS \"Value\" FROM pg_roles WHERE rolname = current_user")
-                .SingleAsync();
-            if (superuser)
-            {
-                logger.LogWarning("The app connects to PostgreSQL as a superuser (or a role with BYPASSRLS), which row-level "
-                    + "security does not bind: tenant isolation rests on the app's query filters alone. Connect as a plain "
-                    + "role in ConnectionStrings:Default and migrate through ConnectionStrings:Migrations");
-            }
+            await db.Database.ExecuteSqlAsync($"SELECT set_config('app.session_probe', {probe}, false)");
+            vouched = await db.Database.SqlQuery<string>($"SELECT app_private.vouched('app.session_probe') AS \"Value\"").SingleAsync();
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        finally
         {
-            logger.LogDebug(e, "Could not check the database role");
+            await db.Database.CloseConnectionAsync();
+        }
+        if (vouched != "ok")
+        {
+            throw new ConfigurationError("Database:SessionKey",
+                "does not match the key in the database: run the 'migrate' verb with the same Database:SessionKey.");
+        }
+
+        var unbound = await db.Database.SqlQueryRaw<bool>("""
+            SELECT r.rolsuper OR r.rolbypassrls OR EXISTS (SELECT 1 FROM pg_tables t WHERE t.schemaname = 'public'
+                AND t.tablename = 'Memberships' AND pg_has_role(current_user, t.tableowner, 'MEMBER')) AS "Value"
+            FROM pg_roles r WHERE r.rolname = current_user
+            """).SingleAsync();
+        if (unbound)
+        {
+            logger.LogWarning("The app connects to PostgreSQL as a superuser, a role with BYPASSRLS or the tables' owner, which "
+                + "row-level security does not bind (or which could switch it off): tenant isolation rests on the app's query "
+                + "filters alone. Connect as a plain role in ConnectionStrings:Default and migrate through ConnectionStrings:Migrations");
         }
     }
 

@@ -20,6 +20,13 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
     /// </summary>
     public string? MigrationsConnectionString { get; init; }
 
+    /// <summary>
+    /// PostgreSQL only: <c>Database:SessionKey</c> (Base64, at least 32 bytes), the key that signs the row-level security
+    /// settings (<see cref="Data.SessionKey"/>), for an app that runs without <see cref="MigrationsConnectionString"/>;
+    /// the migrator stores it. Null: the database's own key, read through the migrations connection.
+    /// </summary>
+    public byte[]? SessionKey { get; init; }
+
     public const string SqliteFileName = "app.db";
 
     public static DatabaseSettings Read(IConfiguration config, string contentRoot)
@@ -45,6 +52,7 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
             return new(provider, connectionString, migrate)
             {
                 MigrationsConnectionString = string.IsNullOrWhiteSpace(migrations) ? null : migrations,
+                SessionKey = ReadSessionKey(config),
             };
         }
 
@@ -86,6 +94,17 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
             }
         }
         return builder.ToString();
+    }
+
+    private static byte[]? ReadSessionKey(IConfiguration config)
+    {
+        var text = config["Database:SessionKey"];
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var bytes = new byte[text.Length];
+        return Convert.TryFromBase64String(text.Trim(), bytes, out var length) && length >= 32
+            ? bytes[..length]
+            : throw new ConfigurationError("Database:SessionKey",
+                "is not Base64 of at least 32 bytes (make one with: openssl rand -base64 32).");
     }
 
     private static bool ReadBool(IConfiguration config, string key, bool defaultValue)

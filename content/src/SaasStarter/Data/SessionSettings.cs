@@ -10,53 +10,48 @@ namespace SaasStarter.Data;
 /// (Tenancy's PlatformBypass). EF opens a connection per query or per SaveChanges (outside an explicit
 /// transaction), so the values are those of the moment; all are written at every open, so a pooled
 /// connection never keeps another scope's values. Entering a tenant while a connection is held open
-/// (OpenConnection, a transaction) does not reach it before the next open.
+/// (OpenConnection, a transaction) does not reach it before the next open. Each value is signed with the
+/// <see cref="SessionKey"/>: the policies ignore one the app did not sign. Singleton.
 /// </summary>
-internal sealed class SessionSettings : DbConnectionInterceptor
+internal sealed class SessionSettings(SessionKey key) : DbConnectionInterceptor
 {
-    public static readonly SessionSettings Instance = new();
-
     private const string Sql =
         "select set_config('app.tenant_id', @tenant, false), set_config('app.user_id', @user, false), "
         + "set_config('app.invitation_token', @invitation, false), set_config('app.api_key', @apikey, false), "
         + "set_config('app.platform_bypass', @bypass, false)";
 
-    private SessionSettings()
-    {
-    }
-
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
-        using var command = Command(connection, eventData);
+        using var command = Command(connection, eventData, key.Get());
         command.ExecuteNonQuery();
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData,
         CancellationToken cancellationToken = default)
     {
-        await using var command = Command(connection, eventData);
+        await using var command = Command(connection, eventData, await key.GetAsync(cancellationToken));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static DbCommand Command(DbConnection connection, ConnectionEndEventData eventData)
+    private static DbCommand Command(DbConnection connection, ConnectionEndEventData eventData, byte[]? signingKey)
     {
         var db = eventData.Context as AppDbContext;
         var tenant = db?.CurrentTenantId ?? Guid.Empty;
         var command = connection.CreateCommand();
         command.CommandText = Sql;
-        Add(command, "tenant", tenant == Guid.Empty ? "" : tenant.ToString());
-        Add(command, "user", db?.MembershipsUserId?.ToString() ?? "");
-        Add(command, "invitation", db?.InvitationTokenHash ?? "");
-        Add(command, "apikey", db?.ApiKeyPublicId ?? "");
-        Add(command, "bypass", db?.PlatformBypassReason is null ? "off" : "on");
+        Add(command, signingKey, "tenant", "app.tenant_id", tenant == Guid.Empty ? "" : tenant.ToString());
+        Add(command, signingKey, "user", "app.user_id", db?.MembershipsUserId?.ToString() ?? "");
+        Add(command, signingKey, "invitation", "app.invitation_token", db?.InvitationTokenHash ?? "");
+        Add(command, signingKey, "apikey", "app.api_key", db?.ApiKeyPublicId ?? "");
+        Add(command, signingKey, "bypass", "app.platform_bypass", db?.PlatformBypassReason is null ? "" : "on");
         return command;
     }
 
-    private static void Add(DbCommand command, string name, string value)
+    private static void Add(DbCommand command, byte[]? signingKey, string name, string setting, string value)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
-        parameter.Value = value;
+        parameter.Value = SessionKey.Sign(signingKey, setting, value);
         command.Parameters.Add(parameter);
     }
 }

@@ -72,7 +72,8 @@ public sealed class JobRowLevelSecurityTests : IRunsOnPostgres
         await using var app = new NpgsqlConnection(factory.AppConnectionString);
         await app.OpenAsync();
         await using var command = app.CreateCommand();
-        command.CommandText = $"SELECT set_config('app.tenant_id', '{world.Tenant.Id}', false)";
+        var key = await factory.Services.GetRequiredService<SessionKey>().GetAsync(CancellationToken.None);
+        command.CommandText = $"SELECT set_config('app.tenant_id', '{SessionKey.Sign(key, "app.tenant_id", world.Tenant.Id.ToString())}', false)";
         await command.ExecuteNonQueryAsync();
 
         command.CommandText = $"DELETE FROM \"AuditEvents\" WHERE \"Action\" = '{JobWorlds.RecentAction}'";
@@ -115,7 +116,7 @@ public sealed class JobRowLevelSecurityTests : IRunsOnPostgres
             findings.Privileged = await db.Database.SqlQuery<bool>(
                 $"SELECT rolsuper OR rolbypassrls AS \"Value\" FROM pg_roles WHERE rolname = current_user").SingleAsync(cancellationToken);
             findings.TenantSetting = await db.Database.SqlQuery<string>(
-                $"SELECT current_setting('app.tenant_id', true) AS \"Value\"").SingleAsync(cancellationToken);
+                $"SELECT app_private.vouched('app.tenant_id') AS \"Value\"").SingleAsync(cancellationToken);
             findings.ProjectTenants = await db.Database.SqlQuery<Guid>($"SELECT DISTINCT \"TenantId\" AS \"Value\" FROM \"Projects\"")
                 .ToListAsync(cancellationToken);
             findings.OtherTenantRowsDeleted = await db.Database.ExecuteSqlAsync(

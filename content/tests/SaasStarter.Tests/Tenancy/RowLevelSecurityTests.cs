@@ -136,11 +136,13 @@ public sealed class RowLevelSecurityTests(PostgresAppFactory factory) : IClassFi
         return connection;
     }
 
-    private static async Task SetAsync(NpgsqlConnection connection, string setting, string value)
+    /// <summary>Sets <paramref name="setting"/> as the app does: signed with its session key.</summary>
+    private async Task SetAsync(NpgsqlConnection connection, string setting, string value)
     {
+        var key = await factory.Services.GetRequiredService<SessionKey>().GetAsync(CancellationToken.None);
         await using var command = new NpgsqlCommand("SELECT set_config(@setting, @value, false)", connection);
         command.Parameters.AddWithValue("setting", setting);
-        command.Parameters.AddWithValue("value", value);
+        command.Parameters.AddWithValue("value", SessionKey.Sign(key, setting, value));
         await command.ExecuteNonQueryAsync();
     }
 

@@ -10,7 +10,9 @@ namespace SaasStarter.Migrations.Postgres
     /// tenant-owned table is confined to the connection's tenant; memberships, invitations and API keys can also be read
     /// by the one user, token or key a connection presents; audit events can be deleted only once a day old. Tables that
     /// later migrations create for tenant-owned entities get their policy in that migration (Data/RowLevelSecurityDiffer).
-    /// The app role's grants depend on its name, so the migrator makes them (DatabaseMigrator).
+    /// The app role's grants depend on its name, so the migrator makes them (DatabaseMigrator). The policies read the
+    /// connection's settings only when the app signed them (Rls.CreateVouching; databases made before that were changed
+    /// by VouchedSessionSettings).
     /// </summary>
     public partial class RowLevelSecurity : Migration
     {
@@ -20,6 +22,7 @@ namespace SaasStarter.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            Rls.CreateVouching(migrationBuilder);
             foreach (var table in TenantOwned) Rls.Enable(migrationBuilder, table);
             Rls.AllowReadingOwnRows(migrationBuilder, "Memberships", "UserId");
             Rls.AllowReadingByToken(migrationBuilder, "Invitations", "TokenHash", "app.invitation_token");
@@ -31,6 +34,7 @@ namespace SaasStarter.Migrations.Postgres
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             foreach (var table in TenantOwned) Rls.Disable(migrationBuilder, table);
+            Rls.DropVouching(migrationBuilder);
         }
     }
 }
