@@ -159,11 +159,7 @@ public abstract class RegistrationEnumerationTests(AppFactory factory)
             return users.Users.CountAsync(u => u.NormalizedEmail == normalized);
         });
 
-    private Task<List<SaasStarter.Email.OutboxEmail>> EmailsToAsync(string to) =>
-        factory.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().OutboxEmails.AsNoTracking()
-            .Where(e => e.To == to)
-            .OrderBy(e => e.CreatedAtUtc)
-            .ToListAsync());
+    private Task<List<OpenedEmail>> EmailsToAsync(string to) => factory.OpenedEmailsToAsync(to);
 
     public sealed class OnSqlite(SqliteAppFactory factory) : RegistrationEnumerationTests(factory), IClassFixture<SqliteAppFactory>;
 

@@ -57,14 +57,4 @@ public static class ProductionApp
         await using var scope = app.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>().FindByEmailAsync(email);
     }
-
-    /// <summary>Every email in the dev outbox to <paramref name="to"/>, oldest first.</summary>
-    public static async Task<List<OutboxEmail>> OutboxEmailsToAsync(this WebApplicationFactory<Program> app, string to)
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().OutboxEmails.AsNoTracking()
-            .Where(e => e.To == to)
-            .OrderBy(e => e.CreatedAtUtc)
-            .ToListAsync();
-    }
 }
