@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using SaasStarter.Accounts;
 using SaasStarter.Data;
 using SaasStarter.Tests.Infrastructure;
-using SaasStarter.Email;
 
 namespace SaasStarter.Tests.Accounts;
 

@@ -6,7 +6,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using SaasStarter.Accounts;
-using SaasStarter.Email;
 using SaasStarter.Api;
 using SaasStarter.Data;
 using SaasStarter.Features;

@@ -1,10 +1,8 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SaasStarter.Accounts;
-using SaasStarter.Email;
 using SaasStarter.Data;
 
 namespace SaasStarter.Tests.Infrastructure;
