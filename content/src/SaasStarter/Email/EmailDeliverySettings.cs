@@ -6,9 +6,13 @@ namespace SaasStarter.Email;
 /// <summary>
 /// The <c>Email</c> section: how emails leave. Through the SMTP server of <c>Email:Smtp</c> when it names a host, otherwise
 /// not at all (the dev outbox). <c>Email:Delivery:RetryDelay</c> is the first wait after a failed attempt (10 s by default);
-/// later waits grow from it.
+/// later waits grow from it. <c>Email:KeepSentDays</c> is how long an email's row (recipient, subject, status; its body
+/// goes as soon as it is sent or given up) stays once it will not be sent any more, counted from when it was stored.
 /// </summary>
-public sealed record EmailDeliverySettings(SmtpSettings? Smtp = null, EmailRetrySettings? Delivery = null)
+public sealed record EmailDeliverySettings(
+    SmtpSettings? Smtp = null,
+    EmailRetrySettings? Delivery = null,
+    [property: Range(1, 90, ErrorMessage = "must be a whole number of days from {1} to {2}.")] int KeepSentDays = 7)
 {
     public const string Section = "Email";
 

@@ -19,9 +19,16 @@ public enum OutboxEmailStatus
 /// Without one, rows stay unsent and the Development-only dev outbox page lists them.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Its body carries live links (invitations, email confirmation, password reset), so it is stored encrypted
+/// (<see cref="OutboxBodies"/>) and removed with the outcome that ends delivery: sent, or given up. Recipient, subject
+/// and status stay for the operator until <see cref="OutboxRetention"/> deletes the row.
+/// </para>
+/// <para>
 /// Several app processes (replicas) may deliver from one database: a run claims a row (<see cref="ClaimedUntilUtc"/>,
 /// a short lease) with one conditional UPDATE before sending it, so only one of them sends it. A claim that its
 /// process did not clear (it crashed) expires on its own; delivery books a run for that moment.
+/// </para>
 /// </remarks>
 public sealed class OutboxEmail
 {
@@ -38,8 +45,15 @@ public sealed class OutboxEmail
 
     public Guid Id { get; init; } = Guid.CreateVersion7();
     public required string To { get; init; }
+    /// <summary>In clear: it must never carry a secret (the links go in the body).</summary>
     public required string Subject { get; init; }
-    public required string HtmlBody { get; init; }
+
+    /// <summary>
+    /// The HTML body as <see cref="OutboxBodies"/> protected it: readable only with the app's Data Protection keys, and
+    /// only on this row with this recipient. Null once the email is sent or given up (and for one that will never be).
+    /// </summary>
+    public string? ProtectedHtmlBody { get; private set; }
+
     public DateTime CreatedAtUtc { get; init; } = DateTime.UtcNow;
 
     public DateTime? SentAtUtc { get; private set; }
@@ -69,32 +83,46 @@ public sealed class OutboxEmail
     /// <summary>True when delivery gave up after a permanent failure, before running out of attempts.</summary>
     public bool FailedPermanently => SentAtUtc is null && FailedAtUtc is not null && Attempts < MaxAttempts;
 
+    /// <summary>Sent: the body goes in the same update, since nothing needs its links any more.</summary>
     public void MarkSent(DateTime nowUtc)
     {
         SentAtUtc = nowUtc;
         Attempts++;
         LastError = null;
         ClaimedUntilUtc = null;
+        ProtectedHtmlBody = null;
     }
 
-    /// <summary>Counts a failed attempt and schedules the next one <paramref name="retryIn"/> from now (none after the last).</summary>
+    /// <summary>
+    /// Counts a failed attempt and schedules the next one <paramref name="retryIn"/> from now; after the last, the email
+    /// is given up and its body goes.
+    /// </summary>
     public void MarkFailed(DateTime nowUtc, string error, TimeSpan retryIn)
     {
         Attempts++;
         LastError = Truncate(error);
         NextAttemptAtUtc = nowUtc + retryIn;
         ClaimedUntilUtc = null;
-        if (Attempts >= MaxAttempts) FailedAtUtc = nowUtc;
+        if (Attempts >= MaxAttempts) GiveUp(nowUtc);
     }
 
-    /// <summary>Counts a failed attempt that no retry can fix (a permanent failure): the email is failed at once.</summary>
+    /// <summary>Counts a failed attempt that no retry can fix (a permanent failure): the email is given up at once.</summary>
     public void MarkFailedPermanently(DateTime nowUtc, string error)
     {
         Attempts++;
         LastError = Truncate(error);
-        FailedAtUtc = nowUtc;
         ClaimedUntilUtc = null;
+        GiveUp(nowUtc);
     }
+
+    private void GiveUp(DateTime nowUtc)
+    {
+        FailedAtUtc = nowUtc;
+        ProtectedHtmlBody = null;
+    }
+
+    /// <summary>Stores the body <see cref="OutboxBodies"/> protected for this row.</summary>
+    internal void StoreProtectedBody(string protectedHtmlBody) => ProtectedHtmlBody = protectedHtmlBody;
 
     /// <summary>Gives the claim up without an outcome (delivery is stopping): another process may send it at once.</summary>
     public void ReleaseClaim() => ClaimedUntilUtc = null;
@@ -114,6 +142,16 @@ public sealed class OutboxEmail
                 && e.CreatedAtUtc > oldest && (e.ClaimedUntilUtc == null || e.ClaimedUntilUtc < nowUtc))
             .OrderBy(e => e.NextAttemptAtUtc)
             .ThenBy(e => e.Id);
+    }
+
+    /// <summary>
+    /// The emails delivery will never send (again): sent, given up, or too old to send. The exact complement of what
+    /// <see cref="Due"/> and <see cref="WakeTimes"/> may still pick up, so retention never touches a sendable email.
+    /// </summary>
+    internal static IQueryable<OutboxEmail> Settled(IQueryable<OutboxEmail> emails, DateTime nowUtc)
+    {
+        var oldest = nowUtc - MaxAge;
+        return emails.Where(e => e.SentAtUtc != null || e.FailedAtUtc != null || e.Attempts >= MaxAttempts || e.CreatedAtUtc <= oldest);
     }
 
     /// <summary>

@@ -8,9 +8,11 @@ namespace SaasStarter.Email;
 /// <summary>
 /// The platform job <c>email-outbox</c>: sends the outbox through the SMTP server in <c>Email:Smtp</c> (registered
 /// only when that server is configured). A run reads up to <see cref="BatchSize"/> due emails at a time in a fresh DI
-/// scope, then for each one claims it, sends it and records the outcome at once: sent; failed for good (a permanent
-/// failure, see <see cref="SmtpMailer.IsPermanent"/>: no retry); or a failed attempt with its error and a later retry
-/// (growing waits, see <see cref="EmailDeliverySettings.RetryDelayAfter"/>) until <see cref="OutboxEmail.MaxAttempts"/>.
+/// scope, then for each one claims it, opens its body (<see cref="OutboxBodies"/>), sends it and records the outcome at
+/// once: sent; failed for good (a permanent failure, see <see cref="SmtpMailer.IsPermanent"/>, or a body that does not
+/// open: no retry); or a failed attempt with its error and a later retry (growing waits, see
+/// <see cref="EmailDeliverySettings.RetryDelayAfter"/>) until <see cref="OutboxEmail.MaxAttempts"/>. Sent or given up,
+/// the body is removed in the same update.
 /// It ends by setting the trigger <see cref="OutboxWakeUps.NextDue"/> to when the next retry is due, so waiting costs
 /// no runs; the app storing an email runs it at once (<see cref="OutboxWaker"/>); its schedule is the safety net.
 /// </summary>
@@ -31,6 +33,7 @@ namespace SaasStarter.Email;
 [DisallowConcurrentExecution]
 internal sealed class SmtpDelivery(
     IServiceScopeFactory scopes,
+    OutboxBodies bodies,
     EmailDeliverySettings settings,
     SmtpSettings smtp,
     ILogger<SmtpDelivery> logger) : IJob
@@ -152,11 +155,20 @@ internal sealed class SmtpDelivery(
 
     private async Task<Attempt> DeliverAsync(SmtpMailer mailer, OutboxEmail email, CancellationToken stop)
     {
+        if (!bodies.TryOpen(email, out var htmlBody))
+        {
+            // No retry can open it; the rest of the batch goes on.
+            email.MarkFailedPermanently(DateTime.UtcNow, OutboxBodies.UnreadableError);
+            logger.LogError("Email {EmailId} '{Subject}' to {To} not sent: its stored body could not be decrypted (changed in the "
+                + "database, or its Data Protection key is gone); given up", email.Id, email.Subject, email.To);
+            return Attempt.GivenUp;
+        }
+
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(stop);
         limit.CancelAfter(SendLimit);
         try
         {
-            await mailer.SendAsync(email, limit.Token);
+            await mailer.SendAsync(email, htmlBody, limit.Token);
         }
         catch (Exception) when (stop.IsCancellationRequested)
         {

@@ -17,10 +17,11 @@ internal sealed class SmtpMailer(SmtpSettings settings) : IAsyncDisposable
     private readonly SmtpClient client = new() { Timeout = (int)Timeout.TotalMilliseconds };
     private Exception? connectFailure;
 
-    public async Task SendAsync(OutboxEmail email, CancellationToken cancel)
+    /// <summary>Sends <paramref name="email"/> with <paramref name="htmlBody"/>, its body in clear (opened only for this).</summary>
+    public async Task SendAsync(OutboxEmail email, string htmlBody, CancellationToken cancel)
     {
         // First: an unusable address is this email's own, permanent failure, whatever the server's state.
-        var message = Message(email);
+        var message = Message(email, htmlBody);
         if (connectFailure is not null) ExceptionDispatchInfo.Throw(connectFailure);
         if (!client.IsConnected)
         {
@@ -64,13 +65,13 @@ internal sealed class SmtpMailer(SmtpSettings settings) : IAsyncDisposable
         _ => false,
     };
 
-    private MimeMessage Message(OutboxEmail email)
+    private MimeMessage Message(OutboxEmail email, string htmlBody)
     {
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(settings.From));
         message.To.Add(Recipient(email.To));
         message.Subject = email.Subject;
-        message.Body = new TextPart("html") { Text = email.HtmlBody };
+        message.Body = new TextPart("html") { Text = htmlBody };
         return message;
     }
 

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using SaasStarter.Email;
 using SaasStarter.Hosting;
@@ -66,7 +67,7 @@ public sealed class EmailDeliveryFailureTests
         await using var mailer = new SmtpMailer(new SmtpSettings("127.0.0.1", EmailDelivery.FreePort(), null, null, EmailDelivery.Sender, false));
 
         var failure = await Assert.ThrowsAnyAsync<Exception>(() =>
-            mailer.SendAsync(new OutboxEmail { To = to, Subject = "Hello", HtmlBody = "<p>Hello</p>" }, CancellationToken.None));
+            mailer.SendAsync(new OutboxEmail { To = to, Subject = "Hello" }, "<p>Hello</p>", CancellationToken.None));
 
         Assert.True(SmtpMailer.IsPermanent(failure), $"{failure.GetType().Name}: {failure.Message}");
         Assert.Contains("not an email address", failure.Message, StringComparison.Ordinal);
@@ -80,7 +81,7 @@ public sealed class EmailDeliveryFailureTests
         await using var mailer = new SmtpMailer(new SmtpSettings("127.0.0.1", EmailDelivery.FreePort(), null, null, EmailDelivery.Sender, false));
 
         var failure = await Assert.ThrowsAnyAsync<Exception>(() =>
-            mailer.SendAsync(new OutboxEmail { To = to, Subject = "Hello", HtmlBody = "<p>Hello</p>" }, CancellationToken.None));
+            mailer.SendAsync(new OutboxEmail { To = to, Subject = "Hello" }, "<p>Hello</p>", CancellationToken.None));
 
         // Refused by the closed port, so the address was accepted and the server was tried; and that is worth a retry.
         var refused = Assert.IsAssignableFrom<SocketException>(failure);
@@ -89,9 +90,9 @@ public sealed class EmailDeliveryFailureTests
     }
 
     [Fact]
-    public void A_permanent_failure_fails_the_email_after_one_attempt_and_frees_it()
+    public void A_permanent_failure_fails_the_email_after_one_attempt_frees_it_and_removes_its_body()
     {
-        var email = new OutboxEmail { To = "someone@example.com", Subject = "Hello", HtmlBody = "<p>Hello</p>" };
+        var email = NewEmail();
         var now = DateTime.UtcNow;
         email.Claimed(now + SmtpDelivery.ClaimLease);
 
@@ -102,12 +103,13 @@ public sealed class EmailDeliveryFailureTests
         Assert.True(email.FailedPermanently);
         Assert.Null(email.ClaimedUntilUtc);
         Assert.Equal(OutboxEmailStatus.Failed, email.StatusAt(now));
+        Assert.Null(email.ProtectedHtmlBody);
     }
 
     [Fact]
-    public void A_temporary_failure_keeps_the_email_pending_until_the_last_attempt()
+    public void A_temporary_failure_keeps_the_email_pending_with_its_body_until_the_last_attempt()
     {
-        var email = new OutboxEmail { To = "someone@example.com", Subject = "Hello", HtmlBody = "<p>Hello</p>" };
+        var email = NewEmail();
         var now = DateTime.UtcNow;
 
         for (var attempt = 1; attempt < OutboxEmail.MaxAttempts; attempt++)
@@ -117,6 +119,7 @@ public sealed class EmailDeliveryFailureTests
             Assert.Null(email.ClaimedUntilUtc);
             Assert.Null(email.FailedAtUtc);
             Assert.Equal(OutboxEmailStatus.Pending, email.StatusAt(now));
+            Assert.True(Bodies.TryOpen(email, out var body) && body == Body, $"The body after attempt {attempt}: {body}");
         }
         email.MarkFailed(now, "connection refused", TimeSpan.FromSeconds(10));
 
@@ -124,6 +127,31 @@ public sealed class EmailDeliveryFailureTests
         Assert.Equal(now, email.FailedAtUtc);
         Assert.False(email.FailedPermanently);
         Assert.Equal(OutboxEmailStatus.Failed, email.StatusAt(now));
+        Assert.Null(email.ProtectedHtmlBody);
+    }
+
+    [Fact]
+    public void Sending_removes_the_body()
+    {
+        var email = NewEmail();
+
+        email.MarkSent(DateTime.UtcNow);
+
+        Assert.Null(email.ProtectedHtmlBody);
+        Assert.False(Bodies.TryOpen(email, out _));
+    }
+
+    /// <summary>Keys of this test alone; the app's own keys are the same kind, kept in its database.</summary>
+    private static readonly OutboxBodies Bodies = new(new EphemeralDataProtectionProvider());
+
+    private const string Body = "<p>Hello <a href='https://app.example.test/join/secret-token'>join</a></p>";
+
+    private static OutboxEmail NewEmail()
+    {
+        var email = new OutboxEmail { To = "someone@example.com", Subject = "Hello" };
+        Bodies.Protect(email, Body);
+        Assert.DoesNotContain("secret-token", email.ProtectedHtmlBody, StringComparison.Ordinal);
+        return email;
     }
 
     [Fact]

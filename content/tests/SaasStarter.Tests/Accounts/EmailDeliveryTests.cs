@@ -281,7 +281,7 @@ public abstract class EmailDeliveryTests
         await using var factory = EmailDelivery.WithSmtpServer(NewFactory(), sink.Port);
         _ = factory.Services;
         var to = AccountFlows.UniqueEmail("abandoned");
-        var abandoned = new OutboxEmail { To = to, Subject = "Hello", HtmlBody = "<p>Hello</p>" };
+        var abandoned = EmailDelivery.Compose(factory, to);
         var claimEnds = DateTime.UtcNow.AddMinutes(10);
         abandoned.Claimed(claimEnds);
         await factory.WithScopeAsync(async services =>
@@ -470,18 +470,30 @@ internal static class EmailDelivery
         return replica;
     }
 
+    /// <summary>An email to <paramref name="to"/>, its body protected with <paramref name="app"/>'s keys as the app stores one; not stored yet.</summary>
+    public static OutboxEmail Compose(AppFactory app, string to)
+    {
+        var email = new OutboxEmail { To = to, Subject = "Hello" };
+        app.Services.GetRequiredService<OutboxBodies>().Protect(email, $"<p>Hello {WebUtility.HtmlEncode(to)}</p>");
+        return email;
+    }
+
     /// <summary>Stores emails in the outbox directly, in one transaction, due now and in this order.</summary>
     public static async Task<List<OutboxEmail>> QueueAsync(AppFactory app, IEnumerable<string> recipients)
     {
-        var emails = recipients.Select(to => new OutboxEmail { To = to, Subject = "Hello", HtmlBody = $"<p>Hello {to}</p>" }).ToList();
-        await app.WithScopeAsync(async services =>
+        var emails = recipients.Select(to => Compose(app, to)).ToList();
+        await StoreAsync(app, emails);
+        return emails;
+    }
+
+    /// <summary>Stores <paramref name="emails"/> as they are, in one transaction.</summary>
+    public static Task<int> StoreAsync(AppFactory app, IReadOnlyCollection<OutboxEmail> emails) =>
+        app.WithScopeAsync(services =>
         {
             var db = services.GetRequiredService<AppDbContext>();
             db.OutboxEmails.AddRange(emails);
-            return await db.SaveChangesAsync();
+            return db.SaveChangesAsync();
         });
-        return emails;
-    }
 
     /// <summary>Wakes the delivery of every app at once, as storing an email wakes its own app's.</summary>
     public static void Wake(params AppFactory[] apps)

@@ -45,21 +45,11 @@ public abstract class PasswordChangeTests(AppFactory factory)
         await factory.CreateConfirmedUserAsync(email, AccountFlows.GoodPassword);
         using var session = factory.CreateSession();
 
-        var forgot = await session.GetAsync("/Identity/Account/ForgotPassword");
-        var asked = await session.SubmitAsync(forgot, new Dictionary<string, string> { ["Input.Email"] = email });
-        Assert.True(WebSession.IsRedirect(asked.StatusCode), $"ForgotPassword answered {(int)asked.StatusCode}");
+        await AccountFlows.AskForPasswordResetAsync(session, email);
         var message = await factory.LatestEmailToAsync(email);
         Assert.NotNull(message);
 
-        var reset = await session.GetFollowingRedirectsAsync(AccountFlows.EmailLink(message.HtmlBody).PathAndQuery);
-        var done = await session.SubmitAsync(reset, new Dictionary<string, string>
-        {
-            ["Input.Email"] = email,
-            ["Input.Password"] = Longest,
-            ["Input.ConfirmPassword"] = Longest,
-        });
-        Assert.True(WebSession.IsRedirect(done.StatusCode) && done.Headers.Location!.ToString().Contains("ResetPasswordConfirmation", StringComparison.Ordinal),
-            $"ResetPassword answered {(int)done.StatusCode} {done.Headers.Location}: {WebSession.Excerpt(await WebSession.ReadAsync(done))}");
+        await AccountFlows.ResetPasswordAsync(session, AccountFlows.EmailLink(message.HtmlBody), email, Longest);
 
         using var again = factory.CreateSession();
         Assert.False(SignInTests.IsSignedIn(await AccountFlows.SignInAsync(again, email, AccountFlows.GoodPassword)), "The old password still works");

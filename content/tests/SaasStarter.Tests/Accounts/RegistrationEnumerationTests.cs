@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using SaasStarter.Accounts;
 using SaasStarter.Data;
 using SaasStarter.Tests.Infrastructure;
-using SaasStarter.Email;
 
 namespace SaasStarter.Tests.Accounts;
 
@@ -159,11 +158,7 @@ public abstract class RegistrationEnumerationTests(AppFactory factory)
             return users.Users.CountAsync(u => u.NormalizedEmail == normalized);
         });
 
-    private Task<List<SaasStarter.Email.OutboxEmail>> EmailsToAsync(string to) =>
-        factory.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().OutboxEmails.AsNoTracking()
-            .Where(e => e.To == to)
-            .OrderBy(e => e.CreatedAtUtc)
-            .ToListAsync());
+    private Task<List<OpenedEmail>> EmailsToAsync(string to) => factory.OpenedEmailsToAsync(to);
 
     public sealed class OnSqlite(SqliteAppFactory factory) : RegistrationEnumerationTests(factory), IClassFixture<SqliteAppFactory>;
 

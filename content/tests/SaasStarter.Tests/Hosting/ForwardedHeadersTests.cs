@@ -66,7 +66,7 @@ public sealed class ForwardedHeadersTests(SqliteAppFactory factory) : IClassFixt
         Assert.True(WebSession.IsRedirect(registered.StatusCode), $"Register answered {(int)registered.StatusCode}");
         Assert.DoesNotContain("evil.example", registered.Headers.Location?.ToString() ?? "", StringComparison.OrdinalIgnoreCase);
         var message = Assert.Single(await app.OutboxEmailsToAsync(email));
-        var link = AccountFlows.EmailLink(message.HtmlBody);
+        var link = AccountFlows.EmailLink(app.BodyOf(message));
         Assert.StartsWith(ProductionApp.PublicUrl + "/Identity/Account/ConfirmEmail?", link.ToString(), StringComparison.Ordinal);
     }
 

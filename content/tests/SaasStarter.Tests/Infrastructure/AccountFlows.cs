@@ -43,6 +43,28 @@ public static class AccountFlows
         });
     }
 
+    /// <summary>Asks for a password-reset email on the Forgot password page.</summary>
+    public static async Task AskForPasswordResetAsync(WebSession session, string email)
+    {
+        var forgot = await session.GetAsync("/Identity/Account/ForgotPassword");
+        var asked = await session.SubmitAsync(forgot, new Dictionary<string, string> { ["Input.Email"] = email });
+        Assert.True(WebSession.IsRedirect(asked.StatusCode), $"ForgotPassword answered {(int)asked.StatusCode}");
+    }
+
+    /// <summary>Follows an emailed reset link and chooses <paramref name="password"/> on its page; fails unless that worked.</summary>
+    public static async Task ResetPasswordAsync(WebSession session, Uri link, string email, string password)
+    {
+        var reset = await session.GetFollowingRedirectsAsync(link.PathAndQuery);
+        var done = await session.SubmitAsync(reset, new Dictionary<string, string>
+        {
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+            ["Input.ConfirmPassword"] = password,
+        });
+        Assert.True(WebSession.IsRedirect(done.StatusCode) && done.Headers.Location!.ToString().Contains("ResetPasswordConfirmation", StringComparison.Ordinal),
+            $"ResetPassword answered {(int)done.StatusCode} {done.Headers.Location}: {WebSession.Excerpt(await WebSession.ReadAsync(done))}");
+    }
+
     /// <summary>Signs out through the sign-out form (POST with the anti-forgery token of any page of this session).</summary>
     public static async Task SignOutAsync(WebSession session)
     {

@@ -6,7 +6,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using SaasStarter.Accounts;
-using SaasStarter.Email;
 using SaasStarter.Api;
 using SaasStarter.Data;
 using SaasStarter.Features;
@@ -127,12 +126,12 @@ public abstract class AppFactory : WebApplicationFactory<Program>, IAsyncLifetim
     public Task<AppUser?> FindUserAsync(string email) =>
         WithScopeAsync(sp => sp.GetRequiredService<UserManager<AppUser>>().FindByEmailAsync(email));
 
-    /// <summary>The newest email sent to <paramref name="to"/>, from the dev outbox the app writes when no SMTP server is set.</summary>
-    public Task<OutboxEmail?> LatestEmailToAsync(string to) =>
-        WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().OutboxEmails.AsNoTracking()
-            .Where(e => e.To == to)
-            .OrderByDescending(e => e.CreatedAtUtc)
-            .FirstOrDefaultAsync());
+    /// <summary>
+    /// The newest email sent to <paramref name="to"/>, from the dev outbox the app writes when no SMTP server is set, its
+    /// body opened with the app's keys.
+    /// </summary>
+    public async Task<OpenedEmail?> LatestEmailToAsync(string to) =>
+        (await this.OutboxEmailsToAsync(to)).LastOrDefault() is { } latest ? new OpenedEmail(latest, this.BodyOf(latest)) : null;
 
     /// <summary>An account that can sign in at once (email confirmed), created through the app's own UserManager and validators.</summary>
     public Task<AppUser> CreateConfirmedUserAsync(string email, string password) =>

@@ -1,10 +1,8 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SaasStarter.Accounts;
-using SaasStarter.Email;
 using SaasStarter.Data;
 
 namespace SaasStarter.Tests.Infrastructure;
@@ -56,15 +54,5 @@ public static class ProductionApp
     {
         await using var scope = app.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>().FindByEmailAsync(email);
-    }
-
-    /// <summary>Every email in the dev outbox to <paramref name="to"/>, oldest first.</summary>
-    public static async Task<List<OutboxEmail>> OutboxEmailsToAsync(this WebApplicationFactory<Program> app, string to)
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().OutboxEmails.AsNoTracking()
-            .Where(e => e.To == to)
-            .OrderBy(e => e.CreatedAtUtc)
-            .ToListAsync();
     }
 }

@@ -12,9 +12,11 @@ namespace SaasStarter.Email.Pages;
 /// <summary>
 /// Development only: the emails in the outbox, so a developer (or a browser test) can click the confirmation link
 /// while no SMTP server is configured, and see how delivery is doing when one is. Anywhere else the page does not exist.
+/// Besides delivery, the one place that opens a stored body (<see cref="OutboxBodies"/>): the selected email's.
 /// </summary>
 [AllowAnonymous]
-public sealed partial class OutboxModel(AppDbContext db, IWebHostEnvironment environment, EmailDeliverySettings delivery) : PageModel
+public sealed partial class OutboxModel(AppDbContext db, IWebHostEnvironment environment, EmailDeliverySettings delivery,
+    OutboxBodies bodies) : PageModel
 {
     private const int PageSize = 50;
 
@@ -27,7 +29,16 @@ public sealed partial class OutboxModel(AppDbContext db, IWebHostEnvironment env
 
     public IReadOnlyList<OutboxEmail> Emails { get; private set; } = [];
     public OutboxEmail? Selected { get; private set; }
+
+    /// <summary>The selected email's body in clear; null when it was removed or does not open (<see cref="BodyMissing"/> says which).</summary>
+    public string? Body { get; private set; }
+
     public IReadOnlyList<string> Links { get; private set; } = [];
+
+    /// <summary>Why <see cref="Body"/> is null.</summary>
+    public string BodyMissing => Selected?.ProtectedHtmlBody is null
+        ? "The body was removed: it is not kept once the email is sent or will not be sent."
+        : "The body could not be decrypted: it was changed in the database, or its key is gone.";
 
     public async Task<IActionResult> OnGetAsync(Guid? id)
     {
@@ -39,7 +50,11 @@ public sealed partial class OutboxModel(AppDbContext db, IWebHostEnvironment env
             .ToListAsync();
         Selected = id is null ? Emails.FirstOrDefault() : Emails.FirstOrDefault(e => e.Id == id)
             ?? await db.OutboxEmails.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id);
-        Links = Selected is null ? [] : ExtractLinks(Selected.HtmlBody);
+        if (Selected is not null && bodies.TryOpen(Selected, out var body))
+        {
+            Body = body;
+            Links = ExtractLinks(body);
+        }
         return Page();
     }
 

@@ -6,9 +6,10 @@ using SaasStarter.Tenancy;
 namespace SaasStarter.Members.Invitations;
 
 /// <summary>
-/// An invitation to join a tenant with a role, sent by email. Only the SHA-256 of its secret is stored: the link
-/// in the email is the one place the secret exists, so a database leak opens no workspace. Open until it is
-/// accepted, revoked or expires; a resend replaces the secret (the old link stops working) and restarts the clock.
+/// An invitation to join a tenant with a role, sent by email. Only the SHA-256 of its secret is stored here: the link
+/// in the email is the one place the secret exists, and the outbox keeps that email's body encrypted and only until
+/// it is sent (Email/OutboxBodies), so reading the tables opens no workspace. Open until it is accepted, revoked or
+/// expires; a resend replaces the secret (the old link stops working) and restarts the clock.
 /// </summary>
 public sealed class Invitation : ITenantOwned
 {

@@ -454,16 +454,15 @@ namespace SaasStarter.Migrations.Postgres
                     b.Property<DateTime?>("FailedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("HtmlBody")
-                        .IsRequired()
-                        .HasColumnType("text");
-
                     b.Property<string>("LastError")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
                     b.Property<DateTime>("NextAttemptAtUtc")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ProtectedHtmlBody")
+                        .HasColumnType("text");
 
                     b.Property<DateTime?>("SentAtUtc")
                         .HasColumnType("timestamp with time zone");

@@ -443,15 +443,14 @@ namespace SaasStarter.Migrations.Sqlite
                     b.Property<DateTime?>("FailedAtUtc")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("HtmlBody")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("LastError")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("NextAttemptAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedHtmlBody")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("SentAtUtc")
