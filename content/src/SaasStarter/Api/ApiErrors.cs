@@ -42,15 +42,13 @@ internal static class ApiErrors
             var request = context.HttpContext.Request;
             context.ProblemDetails.Detail ??= $"No API endpoint answers {request.Method} {request.Path}.";
         }
-        // Unreadable JSON and missing parameters are the client's mistake: say which, with 400 (or 415, 413).
+        // Unreadable JSON and missing parameters are the client's mistake: say which. The exception handler already
+        // answers with the exception's status (400, or 415, 413: Hosting's ClientErrors).
         if (context.Exception is BadHttpRequestException bad)
         {
-            context.ProblemDetails.Status = bad.StatusCode;
-            // The defaults described the 500 this started as.
             context.ProblemDetails.Type = ClientErrorTypes.GetValueOrDefault(bad.StatusCode);
             context.ProblemDetails.Title = "The request is not valid.";
             context.ProblemDetails.Detail = bad.Message;
-            context.HttpContext.Response.StatusCode = bad.StatusCode;
         }
         // Routing answers a body in another media type before the endpoint runs, with no word of what it wanted.
         if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType)

@@ -5,7 +5,7 @@ using SaasStarter.Core;
 namespace SaasStarter.Hosting;
 
 /// <summary>Logging, proxy headers, HTTPS, security headers, error pages and health: what every request passes through.</summary>
-public static class HostingModule
+public static partial class HostingModule
 {
     public static WebApplicationBuilder AddHosting(this WebApplicationBuilder builder)
     {
@@ -21,25 +21,13 @@ public static class HostingModule
             options.IncludeSubDomains = true;
         });
 
-        // Behind a TLS proxy set ForwardedHeaders:Enabled=true, and list the proxy in
-        // ForwardedHeaders:KnownProxies unless it is the only way in (then every source is trusted).
-        if (builder.Configuration.GetValue<bool>("ForwardedHeaders:Enabled"))
-        {
-            var proxies = builder.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [];
-            builder.Services.Configure<ForwardedHeadersOptions>(options =>
-            {
-                // Not X-Forwarded-Host: links come from App:PublicUrl, and a forwarded host would dodge AllowedHosts.
-                options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-                options.KnownIPNetworks.Clear();
-                options.KnownProxies.Clear();
-                foreach (var proxy in proxies)
-                {
-                    options.KnownProxies.Add(System.Net.IPAddress.TryParse(proxy, out var address)
-                        ? address
-                        : throw new ConfigurationError("ForwardedHeaders:KnownProxies", $"'{proxy}' is not an IP address."));
-                }
-            });
-        }
+        // Behind a TLS proxy: ForwardedHeaders:Enabled=true, with the proxy in KnownProxies or KnownNetworks.
+        var forwarding = builder.AddSettings<ForwardedHeadersSettings>(ForwardedHeadersSettings.Section);
+        if (forwarding.Enabled) builder.Services.Configure<ForwardedHeadersOptions>(forwarding.Apply);
+
+        // The antiforgery cookie, like the sign-in cookie, is Secure whenever the request came over HTTPS (the default
+        // never marks it so), and stays usable over plain HTTP in Development.
+        builder.Services.AddAntiforgery(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
 
         // The clock of the app's own timers (ApiKeyUsage's flush), injected so that a test can move it instead of waiting.
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -51,8 +39,13 @@ public static class HostingModule
 
     public static WebApplication UseHosting(this WebApplication app)
     {
-        if (app.Configuration.GetValue<bool>("ForwardedHeaders:Enabled"))
+        if (app.Services.GetRequiredService<ForwardedHeadersSettings>() is { Enabled: true } forwarding)
         {
+            if (forwarding.EverySource is { Count: > 0 } everySource)
+            {
+                var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SaasStarter.ForwardedHeaders");
+                TrustingEverySource(logger, string.Join(", ", everySource));
+            }
             app.UseForwardedHeaders();
         }
 
@@ -61,7 +54,7 @@ public static class HostingModule
         app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
         // The API answers in RFC 9457 problems instead; this branch runs first for /api requests.
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"),
-            api => api.UseExceptionHandler().UseStatusCodePages());
+            api => api.UseExceptionHandler(ClientErrors.ProblemHandler()).UseStatusCodePages());
 
         if (!app.Environment.IsDevelopment())
         {
@@ -71,4 +64,9 @@ public static class HostingModule
         app.UseSecurityHeaders();
         return app;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ForwardedHeaders:KnownNetworks has {Networks}: every source is trusted as a " +
+        "proxy. A client that reaches the app without passing through the proxy chooses its own address (X-Forwarded-For, " +
+        "which the limits per address count) and scheme. Make sure the proxy is the only way in.")]
+    private static partial void TrustingEverySource(ILogger logger, string networks);
 }

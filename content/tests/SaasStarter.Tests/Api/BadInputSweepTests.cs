@@ -7,7 +7,9 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using SaasStarter.Tenancy;
+using SaasStarter.Tests.Hosting;
 using SaasStarter.Tests.Infrastructure;
 using SaasStarter.Tests.Members;
 using SaasStarter.Tests.Tenancy;
@@ -20,7 +22,8 @@ namespace SaasStarter.Tests.Api;
 /// malformed JSON, wrong JSON types, missing fields, a 10 MB field, unicode edge cases, bad paging and filter values,
 /// unknown enum values, bad ids and wrong content types, all sent with a key holding every scope. Every answer must be a
 /// 4xx problem with a traceId (or a 2xx for input that is in fact valid, which must then round-trip), never a 5xx, and
-/// a refused request must leave the tenant's rows as they were. Every failure is reported at once.
+/// a refused request must leave the tenant's rows as they were, and the client's mistake must stay out of the error log
+/// (an anonymous client could fill it). Every failure is reported at once.
 /// </summary>
 public abstract class BadInputSweepTests
 {
@@ -74,6 +77,7 @@ public abstract class BadInputSweepTests
     ];
 
     private readonly AppFactory factory;
+    private readonly CapturedLog log = new();
     private readonly ITestOutputHelper output;
 
     protected BadInputSweepTests(AppFactory factory, ITestOutputHelper output)
@@ -85,6 +89,7 @@ public abstract class BadInputSweepTests
             .WithSetting("Api:RateLimits:Anonymous:PermitsPerMinute", Many).WithSetting("Api:RateLimits:Anonymous:Burst", Many)
             // The plan's rate caps the buckets too: Enterprise (3000 a minute, no member or project limit) rather than Free's 120.
             .WithSetting("Plans:Default", "enterprise");
+        this.factory.WithServices(log.AddTo);
         this.output = output;
     }
 
@@ -102,7 +107,7 @@ public abstract class BadInputSweepTests
             collection => ValidBody($"POST {Prefix}/{collection}")!());
         ids["members"] = world.OwnerMembershipId;
 
-        var sweep = new Sweep(factory, world.Tenant, client, output);
+        var sweep = new Sweep(factory, world.Tenant, client, log, output);
         await sweep.StartAsync();
         foreach (var endpoint in endpoints)
         {
@@ -291,7 +296,7 @@ public abstract class BadInputSweepTests
         new(Raw(body, field, replacement), Encoding.UTF8, "application/json");
 
     /// <summary>Sends probes and judges the answers against a snapshot of the tenant's rows taken around each one.</summary>
-    private sealed class Sweep(AppFactory factory, CurrentTenant tenant, HttpClient client, ITestOutputHelper output)
+    private sealed class Sweep(AppFactory factory, CurrentTenant tenant, HttpClient client, CapturedLog log, ITestOutputHelper output)
     {
         // The rows a request could write: every tenant-owned table, a module's added later included. (API keys are left
         // out: a request stamps its key's last use.)
@@ -338,7 +343,8 @@ public abstract class BadInputSweepTests
             output.WriteLine($"{status} {what}");
 
             if (status >= 500) Failures.Add($"{what}: {status} {Excerpt(body)}");
-            else if (status is >= 400 and < 500) Refused(what, response, body, after);
+            else if (status is >= 400 and < 500) await RefusedAsync(what, response, body, after);
+
             else if (status is >= 200 and < 300)
             {
                 Accepted++;
@@ -351,7 +357,7 @@ public abstract class BadInputSweepTests
             rows = after;
         }
 
-        private void Refused(string what, HttpResponseMessage response, string body, List<string> after)
+        private async Task RefusedAsync(string what, HttpResponseMessage response, string body, List<string> after)
         {
             var status = (int)response.StatusCode;
             if (response.Content.Headers.ContentType?.MediaType != "application/problem+json")
@@ -363,7 +369,13 @@ public abstract class BadInputSweepTests
                 try
                 {
                     using var problem = JsonDocument.Parse(body);
-                    if (!problem.RootElement.TryGetProperty("traceId", out _)) Failures.Add($"{what}: {status} problem without a traceId: {Excerpt(body)}");
+                    if (!problem.RootElement.TryGetProperty("traceId", out var traceId)) Failures.Add($"{what}: {status} problem without a traceId: {Excerpt(body)}");
+                    else
+                    {
+                        // The client's mistake, not the app's: nothing for the error log.
+                        var errors = (await log.OfRequestAsync(traceId.GetString()!)).Where(e => e.Level >= LogLevel.Error);
+                        foreach (var error in errors) Failures.Add($"{what}: {status}, logged as an error: {error}");
+                    }
                 }
                 catch (JsonException)
                 {

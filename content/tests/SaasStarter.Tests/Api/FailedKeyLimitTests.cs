@@ -17,13 +17,19 @@ namespace SaasStarter.Tests.Api;
 /// <summary>
 /// Refused API keys (malformed, unknown, wrong secret, revoked...) count against their client address
 /// (<c>Api:RateLimits:FailedKeys</c>); once it has used them up, its keys get a 429 problem without a database lookup, while
-/// a key the app already knows to be good keeps working. The app runs behind a trusted proxy, so each test sends from an
-/// address of its own in <c>X-Forwarded-For</c>; the bucket holds <see cref="Burst"/> refusals and refills one a minute, so
-/// no test waits for a refill. SQL commands are logged to show which requests looked a key up.
+/// a key the app already knows to be good keeps working. The app runs behind a proxy in a known network, so each test sends
+/// through it from an address of its own in <c>X-Forwarded-For</c>; a client that reaches the app past the proxy counts as
+/// itself, whatever it forwards. The bucket holds <see cref="Burst"/> refusals and refills one a minute, so no test waits
+/// for a refill. SQL commands are logged to show which requests looked a key up.
 /// </summary>
 public abstract class FailedKeyLimitTests(FailedKeyLimitTests.Fixture fixture)
 {
     private const int Burst = 4;
+
+    /// <summary>The proxies' network (<c>ForwardedHeaders:KnownNetworks</c>) and the proxy the tests' requests come through.</summary>
+    private const string ProxyNetwork = "10.0.0.0/8";
+
+    private static readonly IPAddress Proxy = IPAddress.Parse("10.20.30.40");
 
     private static int lastAddress;
 
@@ -136,6 +142,23 @@ public abstract class FailedKeyLimitTests(FailedKeyLimitTests.Fixture fixture)
         foreach (var response in responses) response.Dispose();
     }
 
+    /// <summary>Guessing from one place with a fresh X-Forwarded-For each time is still guessing from one place.</summary>
+    [ProviderFact]
+    public async Task A_client_that_is_not_a_known_proxy_counts_as_itself_whatever_X_Forwarded_For_it_sends()
+    {
+        var direct = IPAddress.Parse(NewAddress());
+
+        for (var i = 0; i < Burst; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await GetTenantAsync(NewAddress(), ApiKeySecret.New().Key, from: direct)).StatusCode);
+        }
+        using var refused = await GetTenantAsync(NewAddress(), ApiKeySecret.New().Key, from: direct);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        // Through the proxy, the address it forwards is the client: a fresh one has its refusals yet.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetTenantAsync(NewAddress(), ApiKeySecret.New().Key)).StatusCode);
+    }
+
     private static string WithWrongSecret(string key) => key[..^4] + (key.EndsWith("AAAA", StringComparison.Ordinal) ? "BBBB" : "AAAA");
 
     private async Task UseUpRefusalsAsync(string address)
@@ -151,9 +174,10 @@ public abstract class FailedKeyLimitTests(FailedKeyLimitTests.Fixture fixture)
         return $"203.0.{113 + n / 250}.{n % 250 + 1}";
     }
 
-    private async Task<HttpResponseMessage> GetTenantAsync(string address, string key, Race? race = null)
+    /// <summary>GET /api/v1/tenant with <paramref name="key"/>, forwarded for <paramref name="address"/> by the proxy (or by <paramref name="from"/>).</summary>
+    private async Task<HttpResponseMessage> GetTenantAsync(string address, string key, Race? race = null, IPAddress? from = null)
     {
-        using var client = app.CreateClient();
+        using var client = new HttpClient(app.Server.CreateHandler(c => c.Connection.RemoteIpAddress = from ?? Proxy)) { BaseAddress = app.Server.BaseAddress };
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/tenant");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         request.Headers.Add("X-Forwarded-For", address);
@@ -167,7 +191,7 @@ public abstract class FailedKeyLimitTests(FailedKeyLimitTests.Fixture fixture)
         return int.Parse(Assert.Single(values), NumberStyles.None, CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The app with a small bucket of refusals that refills one a minute, behind a proxy, with its SQL logged.</summary>
+    /// <summary>The app with a small bucket of refusals that refills one a minute, behind proxies, with its SQL logged.</summary>
     public abstract class Fixture : IAsyncLifetime
     {
         protected Fixture(AppFactory factory)
@@ -175,7 +199,8 @@ public abstract class FailedKeyLimitTests(FailedKeyLimitTests.Fixture fixture)
             Factory = factory
                 .WithSetting("Api:RateLimits:FailedKeys:PermitsPerMinute", "1")
                 .WithSetting("Api:RateLimits:FailedKeys:Burst", Burst.ToString(CultureInfo.InvariantCulture))
-                .WithSetting("ForwardedHeaders:Enabled", "true");
+                .WithSetting("ForwardedHeaders:Enabled", "true")
+                .WithSetting("ForwardedHeaders:KnownNetworks:0", ProxyNetwork);
             Gate = RaceGate.Of(Factory);
             App = Sql.Attach(Factory);
         }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using SaasStarter.Tests.Infrastructure;
 
 namespace SaasStarter.Tests.Api;
@@ -48,5 +49,34 @@ public sealed class OpenApiAndScalarTests(SqliteAppFactory factory) : IClassFixt
             Assert.Contains("javascript", script.Content.Headers.ContentType?.MediaType ?? "", StringComparison.OrdinalIgnoreCase);
             Assert.True((await script.Content.ReadAsByteArrayAsync()).Length > 0, $"{url} is empty");
         }
+    }
+
+    /// <summary>
+    /// Scalar's page boots from an inline script. The policy lets that one run by a nonce made for the request, never by
+    /// 'unsafe-inline', which would let any script injected into the page run too.
+    /// </summary>
+    [Fact]
+    public async Task Scalar_page_runs_its_inline_script_by_a_fresh_nonce_not_by_unsafe_inline()
+    {
+        using var session = factory.CreateSession();
+
+        var nonces = new List<string>();
+        for (var visit = 0; visit < 2; visit++)
+        {
+            var page = await session.GetFollowingRedirectsAsync("/scalar/");
+            Assert.Equal(HttpStatusCode.OK, page.Status);
+            var policy = string.Join(";", page.Response.Headers.GetValues("Content-Security-Policy"));
+            var scriptSrc = policy.Split(';').Select(d => d.Trim()).Single(d => d.StartsWith("script-src ", StringComparison.Ordinal));
+            Assert.DoesNotContain("'unsafe-inline'", scriptSrc);
+            Assert.DoesNotContain("'unsafe-eval'", scriptSrc);
+            var nonce = Assert.Single(Regex.Matches(scriptSrc, "'nonce-([^']+)'")).Groups[1].Value;
+            Assert.True(nonce.Length >= 16, $"A guessable nonce: {nonce}");
+
+            var inline = page.Document.Scripts.Where(s => string.IsNullOrEmpty(s.Source)).ToList();
+            Assert.NotEmpty(inline);
+            Assert.All(inline, script => Assert.Equal(nonce, script.GetAttribute("nonce")));
+            nonces.Add(nonce);
+        }
+        Assert.NotEqual(nonces[0], nonces[1]);
     }
 }

@@ -21,6 +21,10 @@ public sealed class ConfigurationValidationTests
     [InlineData("Jobs__Enabled", "sometimes", "Jobs:Enabled")]
     [InlineData("Jobs__Retry__MaxAttempts", "-1", "Jobs:Retry:MaxAttempts")]
     [InlineData("Jobs__Cluster__CheckinSeconds", "0", "Jobs:Cluster:CheckinSeconds")]
+    // Forwarding with no proxy named would believe any client's X-Forwarded-For.
+    [InlineData("ForwardedHeaders__Enabled", "true", "ForwardedHeaders:KnownProxies: neither it nor ForwardedHeaders:KnownNetworks")]
+    [InlineData("ForwardedHeaders__KnownProxies__0", "proxy.internal", "ForwardedHeaders:KnownProxies")]
+    [InlineData("ForwardedHeaders__KnownNetworks__0", "10.0.0.0/33", "ForwardedHeaders:KnownNetworks")]
     public async Task Invalid_setting_stops_start_up_with_one_line_naming_it(string variable, string value, string setting)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("saasstarter-test-");

@@ -6,7 +6,7 @@ namespace SaasStarter.Tests.Hosting;
 
 /// <summary>
 /// Outside Development the app insists on HTTPS: HSTS on every HTTPS answer, plain HTTP redirected once the HTTPS port
-/// is known, and the sign-in cookie only ever sent back over HTTPS.
+/// is known, and the sign-in and antiforgery cookies only ever sent back over HTTPS.
 /// </summary>
 public sealed class ProductionHostingTests(SqliteAppFactory factory) : IClassFixture<SqliteAppFactory>
 {
@@ -59,14 +59,33 @@ public sealed class ProductionHostingTests(SqliteAppFactory factory) : IClassFix
         Assert.Contains("httponly", Attributes(cookie));
     }
 
+    /// <summary>Secure when the request came over HTTPS; over plain HTTP (an app without TLS) the forms still work.</summary>
+    [Theory]
+    [InlineData("https://app.example.test", true)]
+    [InlineData("http://app.example.test", false)]
+    public async Task The_antiforgery_cookie_is_Secure_over_https(string address, bool secure)
+    {
+        using var session = factory.InProduction().CreateSessionAt(new Uri(address));
+
+        var page = await session.GetAsync(LoginPath);
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        var cookie = Cookie(page.Response, ".AspNetCore.Antiforgery.");
+        Assert.Equal(secure, Attributes(cookie).Contains("secure"));
+        Assert.Contains("httponly", Attributes(cookie));
+    }
+
     internal static string? Hsts(HttpResponseMessage response) =>
         response.Headers.TryGetValues("Strict-Transport-Security", out var values) ? string.Join(", ", values) : null;
 
-    internal static string AuthCookie(HttpResponseMessage response)
+    internal static string AuthCookie(HttpResponseMessage response) => Cookie(response, ".SaasStarter.Auth=");
+
+    /// <summary>The one Set-Cookie whose name (and whatever follows) starts with <paramref name="prefix"/>.</summary>
+    private static string Cookie(HttpResponseMessage response, string prefix)
     {
         var cookies = response.Headers.TryGetValues("Set-Cookie", out var values) ? values.ToList() : [];
-        var cookie = cookies.SingleOrDefault(c => c.StartsWith(".SaasStarter.Auth=", StringComparison.Ordinal));
-        return cookie ?? throw new Xunit.Sdk.XunitException("No auth cookie in: " + string.Join(" | ", cookies));
+        var cookie = cookies.SingleOrDefault(c => c.StartsWith(prefix, StringComparison.Ordinal));
+        return cookie ?? throw new Xunit.Sdk.XunitException($"No {prefix} cookie in: " + string.Join(" | ", cookies));
     }
 
     internal static List<string> Attributes(string cookie) =>

@@ -22,8 +22,10 @@ public static class OpenApiSetup
     public static WebApplication MapApiReference(this WebApplication app)
     {
         app.MapOpenApi();
-        app.MapScalarApiReference(options => options
+        app.MapScalarApiReference((options, http) => options
             .WithTitle($"{Product.Name} API")
+            // The page boots from an inline script: it runs by this request's nonce, not by 'unsafe-inline'.
+            .WithNonce(SecurityHeaders.ScriptNonce(http))
             // Self-hosted means offline: no fonts from a CDN.
             .DisableDefaultFonts()
             // A pasted key goes into the Authorization header; X-Api-Key stays selectable. Persistent authentication
