@@ -61,6 +61,7 @@ public static class AccountsModule
         builder.AddAuditAction(SignInAudit.Failed, "Sign-in failed");
         builder.AddAuditAction(SignInAudit.LockedOut, "Locked out after failed sign-ins");
 
+        builder.Services.AddSingleton<DecoyPasswordHash>();
         builder.Services.AddSingleton<SetupToken>();
         builder.Services.AddScoped<OperatorSetup>();
         builder.Services.AddAuthorizationBuilder()
