@@ -42,7 +42,8 @@ public static class AccountsModule
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<AppDbContext>()
             .AddSignInManager<LockoutSignInManager>()
-            .AddPasswordValidator<PasswordLengthValidator>();
+            .AddPasswordValidator<PasswordLengthValidator>()
+            .AddPasswordValidator<CommonPasswordValidator>();
 
         builder.Services.ConfigureApplicationCookie(cookie =>
         {
