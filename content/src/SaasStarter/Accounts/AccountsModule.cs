@@ -42,7 +42,8 @@ public static class AccountsModule
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<AppDbContext>()
             .AddSignInManager<LockoutSignInManager>()
-            .AddPasswordValidator<PasswordLengthValidator>();
+            .AddPasswordValidator<PasswordLengthValidator>()
+            .AddPasswordValidator<CommonPasswordValidator>();
 
         builder.Services.ConfigureApplicationCookie(cookie =>
         {
@@ -61,6 +62,7 @@ public static class AccountsModule
         builder.AddAuditAction(SignInAudit.Failed, "Sign-in failed");
         builder.AddAuditAction(SignInAudit.LockedOut, "Locked out after failed sign-ins");
 
+        builder.Services.AddSingleton<DecoyPasswordHash>();
         builder.Services.AddSingleton<SetupToken>();
         builder.Services.AddScoped<OperatorSetup>();
         builder.Services.AddAuthorizationBuilder()

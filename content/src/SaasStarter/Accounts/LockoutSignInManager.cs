@@ -9,7 +9,8 @@ namespace SaasStarter.Accounts;
 /// <summary>
 /// Counts every failed password towards lockout. The stock Identity pages pass
 /// <c>lockoutOnFailure: false</c>; forcing it here covers them and any page written later. Every outcome is
-/// written to the audit log of each tenant the user belongs to.
+/// written to the audit log of each tenant the user belongs to. A refusal that comes before the password check
+/// checks a <see cref="DecoyPasswordHash"/> instead, so that no refusal is quicker than a wrong password's.
 /// </summary>
 internal sealed class LockoutSignInManager(
     UserManager<AppUser> userManager,
@@ -19,9 +20,29 @@ internal sealed class LockoutSignInManager(
     ILogger<SignInManager<AppUser>> logger,
     IAuthenticationSchemeProvider schemes,
     IUserConfirmation<AppUser> confirmation,
-    AuditLog audit)
+    AuditLog audit,
+    DecoyPasswordHash decoy)
     : SignInManager<AppUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
+    /// <summary>An unknown email: the decoy is checked, then Identity refuses as it always has.</summary>
+    public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
+    {
+        var user = await UserManager.FindByNameAsync(userName);
+        if (user is not null) return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
+
+        decoy.Check(UserManager.PasswordHasher, password);
+        // Finds nobody again and refuses, counting the attempt in Identity's sign-in metrics.
+        return await base.PasswordSignInAsync(userName, password, isPersistent, lockoutOnFailure);
+    }
+
+    /// <summary>Unconfirmed or locked out: refused before the password is checked, so the decoy is checked instead.</summary>
+    protected override async Task<SignInResult?> PreSignInCheck(AppUser user)
+    {
+        var refused = await base.PreSignInCheck(user);
+        if (refused is not null) decoy.Check(UserManager.PasswordHasher, "");
+        return refused;
+    }
+
     public override async Task<SignInResult> PasswordSignInAsync(AppUser user, string password, bool isPersistent, bool lockoutOnFailure)
     {
         var result = await base.PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure: true);

@@ -16,5 +16,5 @@ public static class PasswordRules
     public const string TooLong = "Use at most {1} characters.";
     public const string Mismatch = "The two passwords don't match.";
 
-    public static string Hint { get; } = $"At least {MinLength} characters. Passphrases welcome.";
+    public static string Hint { get; } = $"At least {MinLength} characters, and not a common one. Passphrases welcome.";
 }

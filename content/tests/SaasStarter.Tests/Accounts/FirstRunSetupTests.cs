@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SaasStarter.Accounts;
 using SaasStarter.Accounts.Setup;
@@ -35,6 +36,62 @@ public abstract class FirstRunSetupTests
         values["Token"] = "0123456789abcdef";
         AssertRefused(await WebSession.ReadAsync(await session.SubmitAsync(form, values)));
         Assert.False(await OperatorExistsAsync(factory));
+        Assert.Equal(0, await AccountCountAsync(factory));
+    }
+
+    [ProviderFact]
+    public async Task Setup_refuses_bad_input_on_the_form_and_creates_nobody()
+    {
+        await using var factory = NewFactory();
+        var token = factory.Services.GetRequiredService<SetupToken>().Value;
+        using var session = factory.CreateSession();
+        var email = AccountFlows.UniqueEmail("operator");
+        (string Email, string Password, string Confirmation, string? Field, string Message)[] cases =
+        [
+            ("", AccountFlows.GoodPassword, AccountFlows.GoodPassword, "Input.Email", "Enter the operator's email address."),
+            ("not-an-email", AccountFlows.GoodPassword, AccountFlows.GoodPassword, "Input.Email", "Enter a valid email address."),
+            (email, "too short", "too short", "Input.Password", "Use at least 12 characters."),
+            (email, AccountFlows.GoodPassword, "something else entirely", "Input.ConfirmPassword", "The two passwords don't match."),
+            (email, "password1234", "password1234", null, PasswordPolicyTests.TooCommon),
+        ];
+
+        foreach (var (address, password, confirmation, field, message) in cases)
+        {
+            var form = await session.GetAsync($"/setup?token={token}");
+            var values = FillAccountFields(form, address, password);
+            values["Input.ConfirmPassword"] = confirmation;
+            var page = await WebSession.ReadAsync(await session.SubmitAsync(form, values));
+
+            // The form again, saying what to fix, with the token still in it to try again.
+            if (field is null) PasswordPolicyTests.AssertFormError(page, message);
+            else PasswordPolicyTests.AssertFieldError(page, field, message);
+            Assert.Equal(token, page.Document.QuerySelector("#setup-form input[name=Token]")?.GetAttribute("value"));
+        }
+
+        Assert.False(await OperatorExistsAsync(factory));
+        Assert.Equal(0, await AccountCountAsync(factory));
+    }
+
+    [ProviderFact]
+    public async Task Setup_answers_a_form_sent_after_it_closed_with_not_found_and_creates_nobody()
+    {
+        await using var factory = NewFactory();
+        var token = factory.Services.GetRequiredService<SetupToken>().Value;
+        using var late = factory.CreateSession();
+        var lateForm = await late.GetAsync($"/setup?token={token}");
+        using var first = factory.CreateSession();
+        var firstForm = await first.GetAsync($"/setup?token={token}");
+        var operatorEmail = AccountFlows.UniqueEmail("first");
+        Assert.True(WebSession.IsRedirect((await first.SubmitAsync(firstForm, FillAccountFields(firstForm, operatorEmail, AccountFlows.GoodPassword))).StatusCode));
+
+        var lateEmail = AccountFlows.UniqueEmail("late");
+        var page = await WebSession.ReadAsync(await late.SubmitAsync(lateForm, FillAccountFields(lateForm, lateEmail, AccountFlows.GoodPassword)));
+
+        // The app's own not-found page, as for any page that does not exist.
+        Assert.True(page.Status == HttpStatusCode.NotFound, $"Answered {(int)page.Status}: {WebSession.Excerpt(page)}");
+        Assert.Contains("Page not found", page.Document.Title ?? "", StringComparison.Ordinal);
+        Assert.Null(await factory.FindUserAsync(lateEmail));
+        Assert.Equal(operatorEmail, Assert.Single(await OperatorsAsync(factory)).Email);
     }
 
     /// <summary>The page's refusal: 403 with the explanation of where the link is, and no form to fill.</summary>
@@ -59,9 +116,7 @@ public abstract class FirstRunSetupTests
         var after = await session.FollowAsync(response);
         Assert.True(after.Status == HttpStatusCode.OK, $"Submitting /setup ended in {(int)after.Status}: {WebSession.Excerpt(after)}");
 
-        var operators = await factory.WithScopeAsync(sp =>
-            sp.GetRequiredService<UserManager<AppUser>>().GetUsersInRoleAsync(Roles.PlatformOperator));
-        var created = Assert.Single(operators);
+        var created = Assert.Single(await OperatorsAsync(factory));
         Assert.Equal(email, created.Email);
         Assert.True(created.EmailConfirmed, "The operator cannot sign in: email not confirmed");
 
@@ -86,6 +141,12 @@ public abstract class FirstRunSetupTests
         var token = factory.Services.GetRequiredService<SetupToken>().Value;
         Assert.Equal(HttpStatusCode.NotFound, (await session.Client.GetAsync($"/setup?token={token}")).StatusCode);
     }
+
+    private static Task<IList<AppUser>> OperatorsAsync(AppFactory factory) =>
+        factory.WithScopeAsync(sp => sp.GetRequiredService<UserManager<AppUser>>().GetUsersInRoleAsync(Roles.PlatformOperator));
+
+    private static Task<int> AccountCountAsync(AppFactory factory) =>
+        factory.WithScopeAsync(sp => sp.GetRequiredService<UserManager<AppUser>>().Users.CountAsync());
 
     private static Task<bool> OperatorExistsAsync(AppFactory factory) =>
         factory.WithScopeAsync(sp => sp.GetRequiredService<OperatorSetup>().OperatorExistsAsync());

@@ -56,7 +56,7 @@ public abstract class PasswordChangeTests(AppFactory factory)
         Assert.True(SignInTests.IsSignedIn(await AccountFlows.SignInAsync(again, email, Longest)), "The new password does not sign in");
     }
 
-    private static async Task<HttpResponseMessage> ChangeAsync(WebSession session, string old, string @new)
+    internal static async Task<HttpResponseMessage> ChangeAsync(WebSession session, string old, string @new)
     {
         var page = await session.GetAsync("/Identity/Account/Manage/ChangePassword");
         return await session.SubmitAsync(page, new Dictionary<string, string>

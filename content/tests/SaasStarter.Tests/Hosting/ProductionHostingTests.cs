@@ -1,4 +1,10 @@
 using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using SaasStarter.Tests.Accounts;
 using SaasStarter.Tests.Infrastructure;
 
@@ -6,7 +12,8 @@ namespace SaasStarter.Tests.Hosting;
 
 /// <summary>
 /// Outside Development the app insists on HTTPS: HSTS on every HTTPS answer, plain HTTP redirected once the HTTPS port
-/// is known, and the sign-in and antiforgery cookies only ever sent back over HTTPS.
+/// is known, and the sign-in and antiforgery cookies only ever sent back over HTTPS. The developer's outbox does not
+/// exist there, and an error shows the friendly page, never the exception.
 /// </summary>
 public sealed class ProductionHostingTests(SqliteAppFactory factory) : IClassFixture<SqliteAppFactory>
 {
@@ -73,6 +80,71 @@ public sealed class ProductionHostingTests(SqliteAppFactory factory) : IClassFix
         var cookie = Cookie(page.Response, ".AspNetCore.Antiforgery.");
         Assert.Equal(secure, Attributes(cookie).Contains("secure"));
         Assert.Contains("httponly", Attributes(cookie));
+    }
+
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Staging")]
+    public async Task The_dev_outbox_does_not_exist_outside_Development(string environment)
+    {
+        var app = factory.InProduction().WithWebHostBuilder(web => web.UseEnvironment(environment));
+        var email = AccountFlows.UniqueEmail("outbox");
+        await app.CreateConfirmedUserAsync(email, AccountFlows.GoodPassword);
+        using var session = app.CreateSessionAt(ProductionApp.Https);
+        var forgot = await session.GetAsync("/Identity/Account/ForgotPassword");
+        var asked = await session.SubmitAsync(forgot, new Dictionary<string, string> { ["Input.Email"] = email });
+        Assert.True(WebSession.IsRedirect(asked.StatusCode), $"ForgotPassword answered {(int)asked.StatusCode}");
+        var reset = Assert.Single(await app.OutboxEmailsToAsync(email)); // a reset link waits in the outbox (no SMTP server here)
+
+        var page = await session.GetAsync("/dev/outbox");
+
+        Assert.Equal(HttpStatusCode.NotFound, page.Status);
+        Assert.DoesNotContain(email, page.Html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(AccountFlows.EmailLink(reset.HtmlBody).Query, page.Html, StringComparison.Ordinal);
+
+        // Nor does its Clear button, even with this visitor's valid anti-forgery token.
+        var token = forgot.Document.QuerySelector("input[name=__RequestVerificationToken]")?.GetAttribute("value");
+        Assert.False(string.IsNullOrEmpty(token), "No anti-forgery token on the ForgotPassword page");
+        using var clear = await session.Client.PostAsync("/dev/outbox?handler=Clear", new FormUrlEncodedContent([new("__RequestVerificationToken", token)]));
+        Assert.Equal(HttpStatusCode.NotFound, clear.StatusCode);
+        Assert.Single(await app.OutboxEmailsToAsync(email));
+    }
+
+    [Fact]
+    public async Task An_exception_renders_the_error_page_with_a_request_id_and_nothing_of_the_exception()
+    {
+        var app = factory.InProduction().WithWebHostBuilder(web => web.ConfigureTestServices(services =>
+            services.AddSingleton<IStartupFilter>(new FailingPath())));
+        using var session = app.CreateSessionAt(ProductionApp.Https);
+
+        var page = await session.GetAsync(FailingPath.Path);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, page.Status);
+        Assert.Equal("text/html", page.Response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Something went wrong", page.Document.Title ?? "", StringComparison.Ordinal);
+        Assert.Matches(@"\S", page.Document.QuerySelector("#request-id")?.TextContent ?? "");
+        Assert.DoesNotContain(FailingPath.Detail, page.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain(nameof(InvalidOperationException), page.Html, StringComparison.Ordinal);
+        Assert.DoesNotMatch(StackFrame(), page.Html);
+    }
+
+    /// <summary>A line of a .NET stack trace ("at Namespace.Type.Method(...)").</summary>
+    private static Regex StackFrame() => new(@"\bat [\w.`<>+]+\.[\w<>`]+\(");
+
+    /// <summary>
+    /// A request that fails inside the app's pipeline, as a bug in a page would: the app has no such page, so the test
+    /// adds a step after the app's own (where requests no endpoint took arrive) that throws for one path.
+    /// </summary>
+    private sealed class FailingPath : IStartupFilter
+    {
+        public const string Path = "/test/fails";
+        public const string Detail = "secret detail of the failure 7f3a";
+
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            next(app);
+            app.Use((context, later) => context.Request.Path == Path ? throw new InvalidOperationException(Detail) : later(context));
+        };
     }
 
     internal static string? Hsts(HttpResponseMessage response) =>
