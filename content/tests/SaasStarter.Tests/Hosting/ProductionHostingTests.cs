@@ -94,7 +94,7 @@ public sealed class ProductionHostingTests(SqliteAppFactory factory) : IClassFix
         var forgot = await session.GetAsync("/Identity/Account/ForgotPassword");
         var asked = await session.SubmitAsync(forgot, new Dictionary<string, string> { ["Input.Email"] = email });
         Assert.True(WebSession.IsRedirect(asked.StatusCode), $"ForgotPassword answered {(int)asked.StatusCode}");
-        var reset = Assert.Single(await app.OutboxEmailsToAsync(email)); // a reset link waits in the outbox (no SMTP server here)
+        var reset = Assert.Single(await app.OpenedEmailsToAsync(email)); // a reset link waits in the outbox (no SMTP server here)
 
         var page = await session.GetAsync("/dev/outbox");
 
