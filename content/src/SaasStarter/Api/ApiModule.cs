@@ -93,6 +93,12 @@ internal sealed class ApiGroup
     {
         var group = endpoints.MapGroup("/api/v1").WithTags("v1").WithApiLimits();
         group.AddEndpointFilter(Core.NulCharacters.RefuseInQueryAsync);
+        // A workspace's data: no browser, proxy or client library keeps a copy (ASVS 14.3.2).
+        group.AddEndpointFilter((context, next) =>
+        {
+            context.HttpContext.Response.Headers.CacheControl = "no-store";
+            return next(context);
+        });
         return group;
     }
 }

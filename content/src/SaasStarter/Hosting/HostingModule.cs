@@ -11,8 +11,13 @@ public static partial class HostingModule
     {
         if (!builder.Environment.IsDevelopment())
         {
-            // One JSON object per line: what log collectors in front of a container expect.
-            builder.Logging.AddJsonConsole(options => options.IncludeScopes = true);
+            // One JSON object per line: what log collectors in front of a container expect; each says when, in UTC.
+            builder.Logging.AddJsonConsole(options =>
+            {
+                options.IncludeScopes = true;
+                options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                options.UseUtcTimestamp = true;
+            });
         }
 
         builder.Services.AddHsts(options =>

@@ -40,12 +40,13 @@ public abstract class HealthAndApiTests(AppFactory factory)
     }
 
     [ProviderFact]
-    public async Task Api_root_returns_server_info()
+    public async Task Api_root_returns_server_info_that_no_cache_may_keep()
     {
         using var client = factory.CreateClient();
         var response = await client.GetAsync("/api/v1/");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.CacheControl?.NoStore, "Every /api/v1 answer says Cache-Control: no-store");
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         var info = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(SaasStarter.Core.Product.Name, info.GetProperty("name").GetString());

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
@@ -66,6 +67,9 @@ public sealed class JsonLogTests
             Assert.True(root.ValueKind == JsonValueKind.Object, "Not a JSON object: " + line);
             Assert.True(root.TryGetProperty("LogLevel", out var level) && level.GetString() is { Length: > 0 }, "No LogLevel: " + line);
             Assert.True(root.TryGetProperty("Category", out var category) && category.GetString() is { Length: > 0 }, "No Category: " + line);
+            Assert.True(root.TryGetProperty("Timestamp", out var timestamp)
+                && DateTimeOffset.TryParseExact(timestamp.GetString(), "yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture,
+                    DateTimeStyles.AssumeUniversal, out _), "No UTC Timestamp: " + line);
         }
     }
 }
