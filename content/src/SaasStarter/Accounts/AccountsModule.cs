@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using SaasStarter.Accounts.Setup;
+using SaasStarter.Areas.Identity.Pages.Account;
 using SaasStarter.Audit;
 using SaasStarter.Core;
 using SaasStarter.Data;
@@ -56,6 +57,14 @@ public static class AccountsModule
             cookie.SlidingExpiration = false;
             cookie.Events.OnRedirectToLogin = context => ApiAware(context, StatusCodes.Status401Unauthorized);
             cookie.Events.OnRedirectToAccessDenied = context => ApiAware(context, StatusCodes.Status403Forbidden);
+            // Signing in at the login path (or out at the logout path), the handler first redirects to the ReturnUrl query
+            // value as it came (the page's own redirect, by ReturnUrls, then replaces it); Kestrel refuses a Location header
+            // outside printable ASCII, so "/¿" was a 500 after a correct password. The value is encoded first.
+            cookie.Events.OnRedirectToReturnUrl = context =>
+            {
+                context.Response.Redirect(ReturnUrls.Ascii(context.RedirectUri));
+                return Task.CompletedTask;
+            };
         });
 
         builder.AddAuditAction(SignInAudit.Succeeded, "Signed in");

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
 
 namespace SaasStarter.Pages;
@@ -15,6 +16,13 @@ public static class PagesModule
     public static WebApplicationBuilder AddPages(this WebApplicationBuilder builder)
     {
         builder.Services.AddRazorPages(options => options.RootDirectory = "/");
+        // Bad input on any page is a message or a 4xx, never a 500 (see each).
+        builder.Services.Configure<MvcOptions>(options =>
+        {
+            options.ModelBinderProviders.Insert(0, new CheckboxBinderProvider());
+            options.Filters.Add(new UnhandledWrites());
+            options.Filters.Add(new NulInQuery());
+        });
         // The layout and partials stay in Pages/Shared, which the view engine would otherwise look for at /Shared.
         builder.Services.Configure<RazorViewEngineOptions>(options =>
         {

@@ -49,19 +49,26 @@ public sealed class ExternalLoginModel(
 
     public IActionResult OnGet() => RedirectToPage("./Login");
 
-    public IActionResult OnPost(string provider, string? returnUrl = null)
+    public async Task<IActionResult> OnPostAsync(string? provider, string? returnUrl = null)
     {
+        // Only a provider the app has: a challenge of any other name threw (a 500).
+        if (!(await signIn.GetExternalAuthenticationSchemesAsync()).Any(s => s.Name == provider))
+        {
+            ErrorMessage = "That sign-in provider is not available.";
+            return RedirectToPage("./Login", new { ReturnUrl = returnUrl });
+        }
         var redirectUrl = Url.Page("./ExternalLogin", pageHandler: "Callback", values: new { returnUrl });
         var properties = signIn.ConfigureExternalAuthenticationProperties(provider, redirectUrl);
-        return new ChallengeResult(provider, properties);
+        return new ChallengeResult(provider!, properties);
     }
 
     public async Task<IActionResult> OnGetCallbackAsync(string? returnUrl = null, string? remoteError = null)
     {
-        returnUrl = SafeReturnUrl(returnUrl);
+        returnUrl = Url.SafeReturnUrl(returnUrl);
         if (remoteError is not null)
         {
-            ErrorMessage = $"Error from external provider: {remoteError}";
+            // Cut short: it comes from the query, and a long one would make the TempData cookie too big to send back.
+            ErrorMessage = $"Error from external provider: {(remoteError.Length > 200 ? remoteError[..200] + "…" : remoteError)}";
             return RedirectToPage("./Login", new { ReturnUrl = returnUrl });
         }
         var info = await signIn.GetExternalLoginInfoAsync();
@@ -91,7 +98,7 @@ public sealed class ExternalLoginModel(
 
     public async Task<IActionResult> OnPostConfirmationAsync(string? returnUrl = null)
     {
-        returnUrl = SafeReturnUrl(returnUrl);
+        returnUrl = Url.SafeReturnUrl(returnUrl);
         var info = await signIn.GetExternalLoginInfoAsync();
         if (info is null)
         {
@@ -147,7 +154,4 @@ public sealed class ExternalLoginModel(
             $"<p>Please confirm your account by <a href='{HtmlEncoder.Default.Encode(link)}'>clicking here</a>.</p>" +
             $"<p>If you didn't create an account, you can ignore this email.</p>");
     }
-
-    private string SafeReturnUrl(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) ? returnUrl : Url.Content("~/");
 }

@@ -60,11 +60,11 @@ public sealed class LoginModel(SignInManager<AppUser> signIn, ILogger<LoginModel
         if (result.Succeeded)
         {
             logger.LogInformation("User signed in.");
-            return LocalRedirect(SafeReturnUrl(returnUrl));
+            return LocalRedirect(Url.AfterSignIn(returnUrl));
         }
         if (result.RequiresTwoFactor)
         {
-            return RedirectToPage("./LoginWith2fa", new { ReturnUrl = SafeReturnUrl(returnUrl), Input.RememberMe });
+            return RedirectToPage("./LoginWith2fa", new { ReturnUrl = Url.AfterSignIn(returnUrl), Input.RememberMe });
         }
         if (result.IsLockedOut)
         {
@@ -78,7 +78,4 @@ public sealed class LoginModel(SignInManager<AppUser> signIn, ILogger<LoginModel
             "That email and password don't match an account we can sign in. If you just registered, confirm your email first.");
         return Page();
     }
-
-    private string SafeReturnUrl(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) ? returnUrl : Url.Page("/Pages/Dashboard/Index", new { area = "" })!;
 }

@@ -57,7 +57,7 @@ public sealed class RegisterModel(
     public async Task<IActionResult> OnPostAsync(string? returnUrl = null)
     {
         ReturnUrl = returnUrl;
-        returnUrl = !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) ? returnUrl : Url.Content("~/");
+        returnUrl = Url.SafeReturnUrl(returnUrl);
         if (!ModelState.IsValid) return Page();
 
         var email = Input.Email.Trim();

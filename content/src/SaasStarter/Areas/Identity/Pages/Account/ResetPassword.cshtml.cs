@@ -1,10 +1,8 @@
 using System.ComponentModel.DataAnnotations;
-using System.Text;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.WebUtilities;
 using SaasStarter.Accounts;
 using SaasStarter.Core;
 using SaasStarter.Data;
@@ -21,7 +19,9 @@ public sealed class ResetPasswordModel(UserManager<AppUser> users) : PageModel
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
-    /// <summary>False when the page was opened without the code from the email.</summary>
+    public static readonly InvalidLinkOffer Offer = new("./ForgotPassword", "Request a new reset link");
+
+    /// <summary>False when the page was opened without the code from the email, or with one that is not Base64.</summary>
     public bool HasCode { get; private set; } = true;
 
     public sealed class InputModel : PasswordChoice
@@ -37,7 +37,8 @@ public sealed class ResetPasswordModel(UserManager<AppUser> users) : PageModel
 
     public IActionResult OnGet(string? code = null)
     {
-        var token = Decode(code);
+        // The emailed link carries the token base64url-encoded, as ForgotPassword writes it.
+        var token = EmailLinks.Token(code);
         if (token is null)
         {
             HasCode = false;
@@ -60,19 +61,5 @@ public sealed class ResetPasswordModel(UserManager<AppUser> users) : PageModel
 
         IdentityErrors.AddTo(ModelState, result);
         return Page();
-    }
-
-    // The emailed link carries the token base64url-encoded, as the stock ForgotPassword page writes it.
-    private static string? Decode(string? code)
-    {
-        if (string.IsNullOrEmpty(code)) return null;
-        try
-        {
-            return Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(code));
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
     }
 }
