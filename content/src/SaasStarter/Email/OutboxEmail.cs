@@ -21,8 +21,9 @@ public enum OutboxEmailStatus
 /// <remarks>
 /// <para>
 /// Its body carries live links (invitations, email confirmation, password reset), so it is stored encrypted
-/// (<see cref="OutboxBodies"/>) and removed with the outcome that ends delivery: sent, or given up. Recipient, subject
-/// and status stay for the operator until <see cref="OutboxRetention"/> deletes the row.
+/// (<see cref="OutboxBodies"/>) and removed with the outcome that ends delivery: sent, or given up (an email that grew
+/// too old to send loses it to <see cref="OutboxRetention"/>). Recipient, subject and status stay for the operator until
+/// that job deletes the row.
 /// </para>
 /// <para>
 /// Several app processes (replicas) may deliver from one database: a run claims a row (<see cref="ClaimedUntilUtc"/>,
@@ -145,8 +146,9 @@ public sealed class OutboxEmail
     }
 
     /// <summary>
-    /// The emails delivery will never send (again): sent, given up, or too old to send. The exact complement of what
-    /// <see cref="Due"/> and <see cref="WakeTimes"/> may still pick up, so retention never touches a sendable email.
+    /// The emails delivery will never send (again): sent, given up, or too old to send. The exact complement of those
+    /// <see cref="WakeTimes"/> counts as still sendable (<see cref="Due"/> picks from those), so retention never touches
+    /// an email that may still go out.
     /// </summary>
     internal static IQueryable<OutboxEmail> Settled(IQueryable<OutboxEmail> emails, DateTime nowUtc)
     {
