@@ -5,7 +5,8 @@ using SaasStarter.Data;
 namespace SaasStarter.Accounts;
 
 /// <summary>
-/// OWASP ASVS 5.0 (6.2.12): refuses the passwords attackers try first, offline: those on the embedded list
+/// OWASP ASVS 5.0 (6.2.4, the most common passwords; not 6.2.12, which asks for a breach corpus): refuses the passwords
+/// attackers try first, offline: those on the embedded list
 /// <c>CommonPasswords.txt</c>, and any that is a short run repeated ("aaaaaaaaaaaa", "abcabcabcabc") or a plain sequence
 /// ("123456789012", "lkjhgfdsapoi"), in any letter case and with or without spaces. It runs wherever Identity takes a
 /// new password: registration, reset, change, set password, first-run setup.

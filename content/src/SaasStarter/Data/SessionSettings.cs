@@ -15,10 +15,18 @@ namespace SaasStarter.Data;
 /// </summary>
 internal sealed class SessionSettings(SessionKey key) : DbConnectionInterceptor
 {
-    private const string Sql =
-        "select set_config('app.tenant_id', @tenant, false), set_config('app.user_id', @user, false), "
-        + "set_config('app.invitation_token', @invitation, false), set_config('app.api_key', @apikey, false), "
-        + "set_config('app.platform_bypass', @bypass, false)";
+    /// <summary>Each setting the policies read, with its value in a context (empty: none).</summary>
+    private static readonly (string Setting, Func<AppDbContext?, string> Value)[] Settings =
+    [
+        ("app.tenant_id", db => db?.CurrentTenantId is { } tenant && tenant != Guid.Empty ? tenant.ToString() : ""),
+        ("app.user_id", db => db?.MembershipsUserId?.ToString() ?? ""),
+        ("app.invitation_token", db => db?.InvitationTokenHash ?? ""),
+        ("app.api_key", db => db?.ApiKeyPublicId ?? ""),
+        ("app.platform_bypass", db => db?.PlatformBypassReason is null ? "" : "on"),
+    ];
+
+    private static readonly string Sql =
+        "select " + string.Join(", ", Settings.Select((s, i) => $"set_config('{s.Setting}', @p{i}, false)"));
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
@@ -36,22 +44,15 @@ internal sealed class SessionSettings(SessionKey key) : DbConnectionInterceptor
     private static DbCommand Command(DbConnection connection, ConnectionEndEventData eventData, byte[]? signingKey)
     {
         var db = eventData.Context as AppDbContext;
-        var tenant = db?.CurrentTenantId ?? Guid.Empty;
         var command = connection.CreateCommand();
         command.CommandText = Sql;
-        Add(command, signingKey, "tenant", "app.tenant_id", tenant == Guid.Empty ? "" : tenant.ToString());
-        Add(command, signingKey, "user", "app.user_id", db?.MembershipsUserId?.ToString() ?? "");
-        Add(command, signingKey, "invitation", "app.invitation_token", db?.InvitationTokenHash ?? "");
-        Add(command, signingKey, "apikey", "app.api_key", db?.ApiKeyPublicId ?? "");
-        Add(command, signingKey, "bypass", "app.platform_bypass", db?.PlatformBypassReason is null ? "" : "on");
+        for (var i = 0; i < Settings.Length; i++)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = $"p{i}";
+            parameter.Value = SessionKey.Sign(signingKey, Settings[i].Setting, Settings[i].Value(db));
+            command.Parameters.Add(parameter);
+        }
         return command;
-    }
-
-    private static void Add(DbCommand command, byte[]? signingKey, string name, string setting, string value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = SessionKey.Sign(signingKey, setting, value);
-        command.Parameters.Add(parameter);
     }
 }
